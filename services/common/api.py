@@ -1,0 +1,200 @@
+"""What every HTTP function shares: the resolver, the caller, and the Lambda entry point.
+
+A service's ``handler.py`` reads::
+
+    app = create_app()
+
+    @app.get("/v1/things/<thing_id>")
+    def get_thing(thing_id: str) -> Thing:
+        return things.get(thing_id, by=caller(app))
+
+    lambda_handler = http_handler(app)
+
+``http_handler`` does what must happen before routing: it refuses bodies over 32 KiB (413), bodies
+that are not a JSON object (400), and runs POST/PATCH requests that carry ``Idempotency-Key`` through
+Powertools Idempotency (API.md, "Idempotency").
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from functools import cache, partial
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from services.common import aws, problems
+from services.common.auth import Principal, claims_from_event, principal_from_claims
+from services.common.config import get_settings
+from services.common.errors import CangerError, Conflict, InvalidInput, MalformedRequest, TooLarge
+from services.common.observability import logger, metrics, tracer
+
+MAX_BODY_BYTES = 32 * 1024
+IDEMPOTENCY_HEADER = "idempotency-key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
+_VISIBLE_ASCII = re.compile(r"^[\x21-\x7e]{1,255}$")
+_WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def create_app() -> APIGatewayHttpResolver:
+    """A resolver with request validation, JSON that keeps Chinese readable, and the problem mapping."""
+    app = APIGatewayHttpResolver(
+        enable_validation=True,
+        serializer=partial(json.dumps, ensure_ascii=False, separators=(",", ":"), default=str),
+    )
+    problems.register(app)
+    return app
+
+
+def caller(app: APIGatewayHttpResolver) -> Principal:
+    """The signed-in caller of the current request; 401 if there is none."""
+    return principal_from_claims(claims_from_event(app.current_event.raw_event))
+
+
+def optional_caller(app: APIGatewayHttpResolver) -> Principal | None:
+    """The caller on a public route, if a valid token came with the request."""
+    claims = claims_from_event(app.current_event.raw_event)
+    return principal_from_claims(claims) if claims else None
+
+
+def _header(event: dict[str, Any], name: str) -> str | None:
+    # API Gateway v2 lower-cases header names; the local server does the same.
+    return (event.get("headers") or {}).get(name)
+
+
+def _method(event: dict[str, Any]) -> str:
+    return ((event.get("requestContext") or {}).get("http") or {}).get("method", "GET").upper()
+
+
+def _body_text(event: dict[str, Any]) -> str | None:
+    body = event.get("body")
+    if body is None:
+        return None
+    if event.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body).decode("utf-8")
+        except (ValueError, UnicodeDecodeError) as error:
+            raise MalformedRequest("The body is not UTF-8 text.") from error
+    return body
+
+
+def parse_body(event: dict[str, Any]) -> Any:
+    """The request body as JSON, after the size and shape checks every route relies on.
+
+    Returns ``None`` for a request without a body. Raises ``TooLarge``, or ``MalformedRequest`` when a
+    write's body is not a JSON object.
+    """
+    text = _body_text(event)
+    if text is None or text == "":
+        return None
+    if len(text.encode("utf-8")) > MAX_BODY_BYTES:
+        raise TooLarge(f"The body is over {MAX_BODY_BYTES // 1024} KiB.")
+    if _method(event) not in _WRITE_METHODS:
+        return None
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise MalformedRequest("The body is not valid JSON.") from error
+    if not isinstance(parsed, dict):
+        raise MalformedRequest("The body must be a JSON object.")
+    return parsed
+
+
+class _NotToBeRemembered(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside the idempotent call so that Powertools forgets a 5xx instead of replaying it."""
+
+    def __init__(self, response: dict[str, Any]) -> None:
+        super().__init__("server error")
+        self.response = response
+
+
+def _mark_replayed(response: dict[str, Any], _record: Any) -> dict[str, Any]:
+    response.setdefault("headers", {})[REPLAYED_HEADER] = "true"
+    return response
+
+
+@cache
+def _idempotent_call() -> Callable[..., dict[str, Any]]:
+    # Built on first use: the persistence layer creates a DynamoDB client, which a cold start
+    # of a GET-only invocation should not pay for.
+    persistence = DynamoDBPersistenceLayer(
+        table_name=get_settings().idempotency_table, boto3_client=aws.client("dynamodb")
+    )
+    config = IdempotencyConfig(
+        # The key is the caller and their Idempotency-Key; the request (method, path, parsed body)
+        # must match. Powertools hashes with sorted keys, so key order and white space do not matter.
+        event_key_jmespath="[caller, key]",
+        payload_validation_jmespath="request",
+        expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
+        response_hook=_mark_replayed,
+    )
+
+    @idempotent_function(
+        data_keyword_argument="identity", persistence_store=persistence, config=config, key_prefix="http"
+    )
+    def resolve(*, identity: dict[str, Any], app: APIGatewayHttpResolver, event: dict, context: Any) -> dict:
+        response = app.resolve(event, context)
+        if response["statusCode"] >= 500:
+            raise _NotToBeRemembered(response)
+        return response
+
+    return resolve
+
+
+def _resolve_idempotently(app: APIGatewayHttpResolver, event: dict, context: Any, body: Any, key: str) -> dict:
+    if not _VISIBLE_ASCII.match(key):
+        raise InvalidInput.field("Idempotency-Key", "Use 1 to 255 visible ASCII characters.")
+    claims = claims_from_event(event) or {}
+    identity = {
+        "caller": str(claims.get("sub", "anonymous")),
+        "key": key,
+        "request": {"method": _method(event), "path": event.get("rawPath", ""), "body": body},
+    }
+    try:
+        return _idempotent_call()(identity=identity, app=app, event=event, context=context)
+    except _NotToBeRemembered as signal:
+        return signal.response
+    except IdempotencyValidationError as error:
+        raise InvalidInput.field(
+            "Idempotency-Key", "This key was used with a different request in the last 24 hours."
+        ) from error
+    except IdempotencyAlreadyInProgressError as error:
+        raise Conflict("A request with this Idempotency-Key is still in progress; retry shortly.") from error
+
+
+def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
+    """The Lambda entry point for an HTTP API function serving ``app``."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+    @tracer.capture_lambda_handler(capture_response=False)
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        try:
+            body = parse_body(event)
+            key = _header(event, IDEMPOTENCY_HEADER)
+            if key is not None and _method(event) in _WRITE_METHODS:
+                return _resolve_idempotently(app, event, context, body, key)
+            return app.resolve(event, context)
+        except CangerError as error:
+            return problems.lambda_response(error)
+        except Exception as error:
+            logger.exception("unhandled error", error=type(error).__name__)
+            return problems.internal_lambda_response()
+
+    return lambda_handler

@@ -1,0 +1,49 @@
+"""Typed configuration, read once from the environment.
+
+This is the only module that reads ``os.environ``. Lambda functions get these variables from the
+CDK stack (``infra_cdk``); the local server sets the same names before it imports a handler.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    records_table: str = Field(default="canger-records")
+    stats_table: str = Field(default="canger-stats")
+    idempotency_table: str = Field(default="canger-idempotency")
+    event_bus: str = Field(default="canger")
+    service: str = Field(default="canger")
+    # Figures count by calendar year in this zone (ARCHITECTURE.md, "Data").
+    report_timezone: str = Field(default="Asia/Shanghai")
+    # Seconds a request handler waits before the outbox relay may republish its event.
+    outbox_grace_seconds: int = Field(default=60, ge=0)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.report_timezone)
+
+
+_ENV_NAMES = {
+    "records_table": "RECORDS_TABLE",
+    "stats_table": "STATS_TABLE",
+    "idempotency_table": "IDEMPOTENCY_TABLE",
+    "event_bus": "EVENT_BUS",
+    "service": "POWERTOOLS_SERVICE_NAME",
+    "report_timezone": "REPORT_TIMEZONE",
+    "outbox_grace_seconds": "OUTBOX_GRACE_SECONDS",
+}
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process. Cached: call ``get_settings.cache_clear()`` after changing the environment."""
+    values = {field: os.environ[name] for field, name in _ENV_NAMES.items() if name in os.environ}
+    return Settings(**values)

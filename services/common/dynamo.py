@@ -1,0 +1,153 @@
+"""Low-level DynamoDB access shared by every service's data-access layer.
+
+Items cross this module as plain dicts of Python values (``str``, ``int``, ``bool``, ``None``,
+``list``, ``dict``, ``Decimal``); floats are refused by the serializer on purpose, so money and hours
+can never drift. Each service's ``dal`` maps its models to such dicts explicitly.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from services.common import aws
+from services.common.errors import Conflict, InvalidInput
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def marshal(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Python values → DynamoDB attribute values. ``None`` values are left out, not stored as NULL."""
+    return {key: _serializer.serialize(value) for key, value in item.items() if value is not None}
+
+
+def unmarshal(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def values(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """Marshal ``ExpressionAttributeValues``: ``values({":v": 3})``."""
+    return {key: _serializer.serialize(value) for key, value in mapping.items()}
+
+
+class WriteConflict(Conflict):
+    """A conditional write or transaction was refused. ``reasons`` has one code per transaction item
+    (``"ConditionalCheckFailed"``, ``"None"`` …), so a data-access layer can tell which condition failed."""
+
+    def __init__(self, reasons: Sequence[str], detail: str = "The record changed; reload it and try again.") -> None:
+        super().__init__(detail)
+        self.reasons = list(reasons)
+
+
+def transact_write(transact_items: Sequence[Mapping[str, Any]]) -> None:
+    """One ``TransactWriteItems`` call; a failed condition becomes ``WriteConflict``."""
+    try:
+        aws.client("dynamodb").transact_write_items(TransactItems=list(transact_items))
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        reasons = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
+        if "ConditionalCheckFailed" in reasons:
+            raise WriteConflict(reasons) from error
+        # Cancelled for another reason (a concurrent transaction on the same item, throttling):
+        # the caller may retry, but it is not the client's fault, so it is not a 409.
+        raise
+
+
+def get_item(table: str, key: Mapping[str, Any], *, consistent: bool = False) -> dict[str, Any] | None:
+    response = aws.client("dynamodb").get_item(TableName=table, Key=marshal(key), ConsistentRead=consistent)
+    item = response.get("Item")
+    return unmarshal(item) if item else None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def encode_cursor(last_evaluated_key: Mapping[str, Any] | None) -> str | None:
+    if not last_evaluated_key:
+        return None
+    raw = json.dumps(unmarshal(last_evaluated_key), separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, partition_key: str, partition_value: str) -> dict[str, Any] | None:
+    """The ``ExclusiveStartKey`` a cursor stands for. A cursor from another listing or a forged one is a 422."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error) as error:
+        raise InvalidInput.field("cursor", "The cursor is not one this listing returned.") from error
+    if (
+        not isinstance(key, dict)
+        or key.get(partition_key) != partition_value
+        or not all(isinstance(v, str) for v in key.values())
+    ):
+        raise InvalidInput.field("cursor", "The cursor is not one this listing returned.")
+    return marshal(key)
+
+
+def query_page(
+    table: str,
+    *,
+    index: str | None,
+    partition_key: str,
+    partition_value: str,
+    sort_key: str | None = None,
+    sort_between: tuple[str, str] | None = None,
+    limit: int,
+    cursor: str | None = None,
+    newest_first: bool = True,
+    filter_expression: str | None = None,
+    filter_values: Mapping[str, Any] | None = None,
+) -> Page:
+    """One page of a key-condition query (never a Scan), with an opaque cursor for the next page.
+
+    With a filter, DynamoDB may return fewer than ``limit`` items and still have more; the query
+    keeps reading until the page is full or the partition is exhausted.
+    """
+    condition = "#pk = :pk"
+    names = {"#pk": partition_key}
+    expression_values: dict[str, Any] = {":pk": partition_value}
+    if sort_between and sort_key:
+        condition += " AND #sk BETWEEN :lo AND :hi"
+        names["#sk"] = sort_key
+        expression_values[":lo"], expression_values[":hi"] = sort_between
+    if filter_values:
+        expression_values.update(filter_values)
+    request: dict[str, Any] = {
+        "TableName": table,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values(expression_values),
+        "ScanIndexForward": not newest_first,
+    }
+    if index:
+        request["IndexName"] = index
+    if filter_expression:
+        request["FilterExpression"] = filter_expression
+    start = decode_cursor(cursor, partition_key=partition_key, partition_value=partition_value)
+    items: list[dict[str, Any]] = []
+    client = aws.client("dynamodb")
+    while True:
+        if start:
+            request["ExclusiveStartKey"] = start
+        request["Limit"] = limit - len(items)
+        response = client.query(**request)
+        items.extend(unmarshal(item) for item in response.get("Items", []))
+        start = response.get("LastEvaluatedKey")
+        if not start or len(items) >= limit:
+            break
+    return Page(items=items, next_cursor=encode_cursor(start))

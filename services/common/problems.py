@@ -1,0 +1,142 @@
+"""The one place where errors become HTTP responses: ``application/problem+json`` (RFC 9457).
+
+    {"type": "urn:canger:problem:conflict", "title": "Conflict", "status": 409, "detail": "..."}
+
+Validation problems add ``"errors": [{"field": "contact.phone", "message": "..."}]``.
+Anything unexpected is a 500 whose body says nothing about the internals; the log has the trace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from services.common.errors import (
+    CangerError,
+    Conflict,
+    FieldError,
+    InvalidInput,
+    MalformedRequest,
+    NotAllowed,
+    NotAuthenticated,
+    NotFound,
+    TooLarge,
+)
+from services.common.observability import logger
+
+CONTENT_TYPE = "application/problem+json"
+
+# error class → (status, title, type slug). Subclasses map through their nearest listed ancestor.
+_STATUS: dict[type[CangerError], tuple[int, str, str]] = {
+    MalformedRequest: (400, "Bad request", "bad-request"),
+    NotAuthenticated: (401, "Unauthorized", "unauthorized"),
+    NotAllowed: (403, "Forbidden", "forbidden"),
+    NotFound: (404, "Not found", "not-found"),
+    Conflict: (409, "Conflict", "conflict"),
+    TooLarge: (413, "Payload too large", "payload-too-large"),
+    InvalidInput: (422, "Unprocessable content", "validation"),
+}
+_INTERNAL = (500, "Internal server error", "internal")
+
+
+def document(status: int, title: str, slug: str, detail: str, **extensions: Any) -> dict[str, Any]:
+    return {"type": f"urn:canger:problem:{slug}", "title": title, "status": status, "detail": detail, **extensions}
+
+
+def _classify(error: CangerError) -> tuple[int, str, str]:
+    for cls in type(error).__mro__:
+        if cls in _STATUS:
+            return _STATUS[cls]
+    return _INTERNAL
+
+
+def problem_body(error: CangerError) -> tuple[int, dict[str, Any]]:
+    status, title, slug = _classify(error)
+    body = document(status, title, slug, error.detail, **error.extensions)
+    if isinstance(error, InvalidInput):
+        body["errors"] = [{"field": e.field, "message": e.message} for e in error.errors]
+    return status, body
+
+
+def _headers(status: int) -> dict[str, str]:
+    # A 401 tells the client how to authenticate (RFC 6750).
+    return {"WWW-Authenticate": 'Bearer realm="canger"'} if status == 401 else {}
+
+
+def response(error: CangerError) -> Response:
+    """A Powertools ``Response`` for a domain error (inside the resolver)."""
+    status, body = problem_body(error)
+    return Response(status, CONTENT_TYPE, json.dumps(body, ensure_ascii=False), headers=_headers(status))
+
+
+def lambda_response(error: CangerError) -> dict[str, Any]:
+    """An API Gateway v2 response for a domain error (outside the resolver: size, JSON, idempotency)."""
+    status, body = problem_body(error)
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": CONTENT_TYPE, **_headers(status)},
+        "body": json.dumps(body, ensure_ascii=False),
+        "isBase64Encoded": False,
+    }
+
+
+def internal_lambda_response() -> dict[str, Any]:
+    status, title, slug = _INTERNAL
+    body = document(status, title, slug, "Something went wrong on our side; it has been logged.")
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": CONTENT_TYPE},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+def field_path(location: Sequence[Any]) -> str:
+    """Pydantic's ``("body", "participants", 0, "hours")`` → ``"participants[0].hours"``."""
+    parts = list(location)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    message = str(error.get("msg", "is invalid"))
+    return message.removeprefix("Value error, ")
+
+
+def validation_error(exc: RequestValidationError) -> InvalidInput:
+    return InvalidInput([FieldError(field_path(e.get("loc", ())), _message(e)) for e in exc.errors()])
+
+
+def register(app: APIGatewayHttpResolver) -> None:
+    """Install the mapping on a resolver: domain errors, request validation, unknown routes, the rest."""
+
+    @app.exception_handler(CangerError)
+    def _domain(error: CangerError) -> Response:
+        return response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(exc: RequestValidationError) -> Response:
+        return response(validation_error(exc))
+
+    @app.not_found
+    def _not_found(_: NotFoundError) -> Response:
+        return response(NotFound("No such resource."))
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error", error=type(error).__name__)
+        status, title, slug = _INTERNAL
+        body = document(status, title, slug, "Something went wrong on our side; it has been logged.")
+        return Response(status, CONTENT_TYPE, json.dumps(body))
