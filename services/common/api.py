@@ -178,8 +178,11 @@ def _resolve_idempotently(app: APIGatewayHttpResolver, event: dict, context: Any
         raise Conflict("A request with this Idempotency-Key is still in progress; retry shortly.") from error
 
 
-def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
-    """The Lambda entry point for an HTTP API function serving ``app``."""
+def http_handler(app: APIGatewayHttpResolver, *, idempotency: bool = True) -> LambdaHandler:
+    """The Lambda entry point for an HTTP API function serving ``app``.
+
+    ``idempotency=False`` for a read-only API, whose role has no access to the idempotency table.
+    """
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @tracer.capture_lambda_handler(capture_response=False)
@@ -188,7 +191,7 @@ def http_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
         try:
             body = parse_body(event)
             key = _header(event, IDEMPOTENCY_HEADER)
-            if key is not None and _method(event) in _WRITE_METHODS:
+            if idempotency and key is not None and _method(event) in _WRITE_METHODS:
                 return _resolve_idempotently(app, event, context, body, key)
             return app.resolve(event, context)
         except CangerError as error:

@@ -1,5 +1,7 @@
 """Directory API: reference data and the caller's identity (API.md, "Directory")."""
 
+from aws_lambda_powertools.event_handler import Response
+
 from services.common.api import caller, create_app, http_handler
 from services.directory import logic
 from services.directory.models import CommunityList, Me, Meta
@@ -22,4 +24,9 @@ def get_me() -> Me:
     return logic.me(caller(app))
 
 
-lambda_handler = http_handler(app)
+@app.get("/openapi.json", include_in_schema=False)
+def get_openapi():  # a pre-rendered document, not a model: no response schema
+    return Response(200, "application/json", logic.openapi_document())
+
+
+lambda_handler = http_handler(app, idempotency=False)

@@ -1,0 +1,90 @@
+"""``canger``: the local runner's command line.
+
+    canger serve [--host 127.0.0.1] [--port 3000] [--empty]
+    canger token --role ROLE [--community ID] [--street ID] [--sub SUB]
+    canger openapi [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from services.common.auth import Role
+
+DEMO_COMMUNITY = "cm_ninghe"
+DEMO_STREET = "st_xiaguan"
+
+
+def _token_args(role: Role) -> dict[str, str]:
+    if role in (Role.COMMUNITY_STAFF, Role.GRID_WORKER):
+        return {"community_id": DEMO_COMMUNITY}
+    if role is Role.STREET_OFFICER:
+        return {"street_id": DEMO_STREET}
+    if role is Role.RESIDENT:
+        return {"sub": "demo-resident"}
+    return {}
+
+
+def _print_banner(host: str, port: int) -> None:
+    from canger_local import tokens
+
+    base = f"http://{host}:{port}"
+    print(f"\nCanger local API   {base}/v1/meta", flush=True)
+    print(f"Swagger UI         {base}/docs")
+    print(f"OpenAPI            {base}/openapi.json")
+    print("Tokens (Authorization: Bearer …), valid 7 days:")
+    for role in Role:
+        extra = _token_args(role)
+        scope = " ".join(f"{k}={v}" for k, v in extra.items())
+        print(f"  {role.value:<16} {scope}\n    {tokens.issue(role, **extra)}")
+    print("Stop with Ctrl-C.\n", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="canger", description="Canger's local runner")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the whole API locally")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--empty", action="store_true", help="reference data only, no demo data")
+
+    token = commands.add_parser("token", help="print a bearer token for the local server")
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--community")
+    token.add_argument("--street")
+    token.add_argument("--sub")
+
+    openapi = commands.add_parser("openapi", help="print the merged OpenAPI document")
+    openapi.add_argument("--write", action="store_true", help="write it where the directory API serves it")
+
+    args = parser.parse_args(argv)
+    # Before anything imports Powertools: the logger takes its service name at creation.
+    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "canger-local")
+    if args.command == "serve":
+        from canger_local.server import serve as run
+
+        run(args.host, args.port, empty=args.empty, on_ready=lambda port: _print_banner(args.host, port))
+        return 0
+    if args.command == "token":
+        from canger_local import tokens
+
+        print(tokens.issue(Role(args.role), community_id=args.community, street_id=args.street, sub=args.sub))
+        return 0
+    if args.command == "openapi":
+        from canger_local import openapi as document
+
+        text = document.merged_json()
+        if args.write:
+            document.DOCUMENT_PATH.write_text(text, encoding="utf-8")
+            print(f"wrote {document.DOCUMENT_PATH}", file=sys.stderr)
+        else:
+            print(text)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

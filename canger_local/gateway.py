@@ -1,0 +1,211 @@
+"""What API Gateway does in front of the functions: match a route, check the token, build the event.
+
+Routes come from ``services.catalog`` (the table CDK deploys). A request becomes a payload-format-2.0
+event and goes to the function's ``lambda_handler``; the handler's response becomes the HTTP response.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import importlib
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+from urllib.parse import parse_qsl
+
+from canger_local.tokens import InvalidToken, Verifier, as_gateway_claims
+from services import catalog
+from services.common import problems
+from services.common.errors import NotAuthenticated
+
+
+@dataclass(frozen=True)
+class LambdaContext:
+    """The parts of Lambda's context object that Powertools reads."""
+
+    function_name: str
+    memory_limit_in_mb: int = 512
+    aws_request_id: str = ""
+    timeout_seconds: int = 30
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:us-east-1:000000000000:function:{self.function_name}"
+
+    @property
+    def function_version(self) -> str:
+        return "$LATEST"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_seconds * 1000
+
+
+@cache
+def load_handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
+    module, _, attribute = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def invoke(function: catalog.Function, event: dict[str, Any]) -> Any:
+    context = LambdaContext(function.name, function.memory_mb, str(uuid.uuid4()), function.timeout_seconds)
+    return load_handler(function.handler)(event, context)
+
+
+@dataclass(frozen=True)
+class _CompiledRoute:
+    function: catalog.Function
+    route: catalog.Route
+    pattern: re.Pattern[str]
+
+
+def _compile(path: str) -> re.Pattern[str]:
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+    return re.compile(f"^{regex}$")
+
+
+@cache
+def _routes() -> tuple[_CompiledRoute, ...]:
+    compiled = [
+        _CompiledRoute(function, route, _compile(route.path))
+        for function in catalog.http_functions()
+        for route in function.routes
+    ]
+    # API Gateway prefers the most specific route: literal segments before parameters.
+    compiled.sort(key=lambda r: (r.route.path.count("{"), -len(r.route.path)))
+    return tuple(compiled)
+
+
+@cache
+def _default_function() -> catalog.Function:
+    return next(f for f in catalog.FUNCTIONS if f.default_route)
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    source_ip: str = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def _problem(error: NotAuthenticated) -> HttpResponse:
+    response = problems.lambda_response(error)
+    return HttpResponse(response["statusCode"], list(response["headers"].items()), response["body"].encode())
+
+
+def _match(method: str, path: str) -> tuple[catalog.Function, catalog.Route | None, dict[str, str]]:
+    for compiled in _routes():
+        if compiled.route.method != method:
+            continue
+        found = compiled.pattern.match(path)
+        if found:
+            return compiled.function, compiled.route, found.groupdict()
+    return _default_function(), None, {}
+
+
+def _query_parameters(query_string: str) -> dict[str, str] | None:
+    if not query_string:
+        return None
+    merged: dict[str, str] = {}
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
+        # API Gateway joins repeated parameters with commas.
+        merged[name] = f"{merged[name]},{value}" if name in merged else value
+    return merged
+
+
+def build_event(
+    request: HttpRequest, route: catalog.Route | None, path_parameters: dict[str, str], claims: dict | None
+) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    route_key = route.route_key if route else "$default"
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": request.path,
+        "rawQueryString": request.query_string,
+        "headers": dict(request.headers),
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": request.headers.get("host", "127.0.0.1"),
+            "domainPrefix": "local",
+            "http": {
+                "method": request.method,
+                "path": request.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": request.source_ip,
+                "userAgent": request.headers.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(time.time() * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if request.headers.get("cookie"):
+        event["cookies"] = [c.strip() for c in request.headers["cookie"].split(";")]
+    parameters = _query_parameters(request.query_string)
+    if parameters:
+        event["queryStringParameters"] = parameters
+    if path_parameters:
+        event["pathParameters"] = path_parameters
+    if claims is not None:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": as_gateway_claims(claims), "scopes": None}}
+    if request.body:
+        try:
+            event["body"] = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            event["body"] = base64.b64encode(request.body).decode()
+            event["isBase64Encoded"] = True
+    return event
+
+
+def _bearer(headers: dict[str, str]) -> str | None:
+    value = headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _lambda_to_http(response: Any) -> HttpResponse:
+    if not isinstance(response, dict) or "statusCode" not in response:
+        # HTTP API's payload 2.0 treats any other return value as a JSON 200 body.
+        return HttpResponse(200, [("Content-Type", "application/json")], json.dumps(response).encode())
+    headers = list((response.get("headers") or {}).items())
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers.extend((name, v) for v in values)
+    headers.extend(("Set-Cookie", cookie) for cookie in response.get("cookies") or [])
+    body = response.get("body") or ""
+    raw = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode("utf-8")
+    return HttpResponse(int(response["statusCode"]), headers, raw)
+
+
+def handle(request: HttpRequest, verifier: Verifier) -> HttpResponse:
+    function, route, path_parameters = _match(request.method, request.path)
+    claims = None
+    token = _bearer(request.headers)
+    if route is not None and not route.public:
+        if token is None:
+            return _problem(NotAuthenticated("A bearer token is required."))
+        try:
+            claims = verifier.claims(token)
+        except InvalidToken:
+            return _problem(NotAuthenticated("The bearer token is invalid or expired."))
+    event = build_event(request, route, path_parameters, claims)
+    return _lambda_to_http(invoke(function, event))

@@ -1,0 +1,164 @@
+"""The local stack in one process: moto, the resources, the HTTP API, consumers and schedules.
+
+    canger serve  ──► embedded moto (or $AWS_ENDPOINT_URL)  ◄── handlers' boto3 clients
+          │                                                          ▲
+          └── werkzeug HTTP server ──► gateway (routes, JWT) ──► lambda_handler
+                                        worker (queue → consumer, schedules, drain)
+
+Local-only routes: ``GET /_local/health``, ``POST /_local/drain``, ``POST /_local/schedules/<name>``,
+``GET /docs`` (Swagger UI for ``/openapi.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from canger_local import resources
+from services import catalog
+from canger_local.gateway import HttpRequest, handle
+from canger_local.tokens import Verifier
+from canger_local.worker import Worker
+from services.common import aws, problems
+from services.common.config import get_settings
+from services.common.errors import InvalidInput, MalformedRequest, NotFound
+from services.common.observability import logger
+
+SWAGGER_HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Canger API</title>
+<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", persistAuthorization: true});</script>
+</body></html>"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def configure_environment(endpoint_url: str | None) -> str:
+    """Point every boto3 client at moto (started here) or at ``endpoint_url``; return the endpoint."""
+    # werkzeug's request log would print every boto3 call to the embedded moto; we log our own requests.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "canger-local")
+    if not endpoint_url:
+        from moto.server import ThreadedMotoServer  # imported only when embedding moto
+
+        port = _free_port()
+        ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
+        endpoint_url = f"http://127.0.0.1:{port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint_url
+    aws.reset_clients()
+    get_settings.cache_clear()
+    return endpoint_url
+
+
+def _json(status: int, body: Any) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def _problem(error: Exception) -> Response:
+    response = problems.lambda_response(error)  # type: ignore[arg-type]
+    return Response(response["body"], status=response["statusCode"], headers=response["headers"])
+
+
+@dataclass
+class LocalStack:
+    worker: Worker
+    verifier: Verifier
+    ready: threading.Event
+
+    def wsgi(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ)
+        started = time.perf_counter()
+        response = self.dispatch(request)
+        # One access line per request, no query string or body: they may carry personal data.
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        print(f"{request.method} {request.path} {response.status_code} {elapsed_ms:.0f}ms", file=sys.stderr)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        path = request.path
+        try:
+            if path == "/_local/health":
+                return _json(200 if self.ready.is_set() else 503, {"ready": self.ready.is_set()})
+            if path == "/docs" and request.method == "GET":
+                return Response(SWAGGER_HTML, content_type="text/html; charset=utf-8")
+            if path == "/_local/drain" and request.method == "POST":
+                return _json(200, self.worker.drain())
+            if path.startswith("/_local/schedules/") and request.method == "POST":
+                return self.run_schedule(path.removeprefix("/_local/schedules/"), request)
+            if path.startswith("/_local/"):
+                return _problem(NotFound("No such local route."))
+            result = handle(
+                HttpRequest(
+                    method=request.method,
+                    path=path,
+                    query_string=request.query_string.decode("latin-1"),
+                    headers={k.lower(): v for k, v in request.headers.items()},
+                    body=request.get_data(),
+                    source_ip=request.remote_addr or "127.0.0.1",
+                ),
+                self.verifier,
+            )
+            return Response(result.body, status=result.status, headers=result.headers)
+        except Exception:
+            logger.exception("local server error", path=path)
+            response = problems.internal_lambda_response()
+            return Response(response["body"], status=500, headers=response["headers"])
+
+    def run_schedule(self, name: str, request: Request) -> Response:
+        if name not in self.worker.schedules:
+            return _problem(NotFound("No such schedule."))
+        payload: Any = {}
+        if request.get_data():
+            try:
+                payload = json.loads(request.get_data())
+            except ValueError:
+                return _problem(MalformedRequest("The body is not valid JSON."))
+            if not isinstance(payload, dict):
+                return _problem(InvalidInput.field("body", "The schedule input must be a JSON object."))
+        return _json(200, {"schedule": name, "result": self.worker.run_schedule(name, payload)})
+
+
+def serve(host: str, port: int, *, empty: bool, on_ready: Any = None) -> None:
+    """Start everything and serve until interrupted."""
+    endpoint = configure_environment(os.environ.get("AWS_ENDPOINT_URL"))
+    queues = resources.create_all(get_settings())
+    worker = Worker({catalog.EVENTS_QUEUE: queues.events_url})
+    stack = LocalStack(worker=worker, verifier=Verifier(), ready=threading.Event())
+    server = make_server(host, port, stack.wsgi, threaded=True)
+    worker.start()
+    if not empty:
+        from canger_local import demo
+
+        demo.seed(stack)
+    stack.ready.set()
+    logger.info("local stack ready", endpoint=endpoint, host=host, port=server.port)
+    if on_ready:
+        on_ready(server.port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        worker.stop()
+        server.server_close()

@@ -1,0 +1,106 @@
+"""Every Lambda function of Canger: its handler, its HTTP routes, its schedule, its queue, its access.
+
+This is the route table and wiring that both the CDK stack (``infra_cdk``) and the local server
+(``canger_local``) are built from, so what runs on a laptop is what AWS runs. It names handlers as
+import paths and imports none of them.
+
+    function          kind       trigger
+    directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, unmatched routes
+    outbox-relay      schedule   every minute
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# Events: every source under "canger." goes to one queue, read by the stats consumer.
+EVENT_SOURCE_PREFIX = "canger."
+EVENTS_RULE_PATTERN = {"source": [{"prefix": EVENT_SOURCE_PREFIX}]}
+EVENTS_QUEUE = "canger-events"
+EVENTS_DLQ = "canger-events-dlq"
+EVENTS_MAX_RECEIVES = 5
+EVENTS_VISIBILITY_SECONDS = 180  # six times the consumer's timeout, as AWS advises for SQS sources
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # API Gateway form: "/v1/appeals/{appeal_id}"
+    public: bool = False
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    expression: str  # EventBridge Scheduler: "rate(1 minute)", "cron(0 1 * * ? *)"
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a function's role may touch. Records access is limited to these pk prefixes (LeadingKeys)."""
+
+    records_prefixes: tuple[str, ...] = ()
+    records_write: bool = False
+    stats: Literal["none", "read", "write"] = "none"
+    idempotency: bool = False
+    publishes_events: bool = False
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    handler: str  # "package.module.attribute"
+    service: str
+    description: str
+    routes: tuple[Route, ...] = ()
+    schedule: Schedule | None = None
+    consumes_queue: str | None = None
+    batch_size: int = 100
+    access: Access = field(default_factory=Access)
+    timeout_seconds: int = 10
+    memory_mb: int = 512
+    # Receives API Gateway's $default route, so an unknown route gets a problem+json 404.
+    default_route: bool = False
+
+
+FUNCTIONS: tuple[Function, ...] = (
+    Function(
+        name="directory-api",
+        handler="services.directory.handler.lambda_handler",
+        service="directory",
+        description="Reference data: enumerations, communities, the caller's identity; the OpenAPI document",
+        routes=(
+            Route("GET", "/v1/meta", public=True),
+            Route("GET", "/v1/communities", public=True),
+            Route("GET", "/v1/me"),
+            Route("GET", "/openapi.json", public=True),
+        ),
+        default_route=True,
+    ),
+    Function(
+        name="outbox-relay",
+        handler="services.stats.relay.lambda_handler",
+        service="stats",
+        description="Republishes outbox events that no consumer has confirmed",
+        schedule=Schedule("outbox-relay", "rate(1 minute)"),
+        access=Access(records_prefixes=("OUTBOX#",), records_write=True, publishes_events=True),
+        timeout_seconds=60,
+    ),
+)
+
+
+def http_functions() -> list[Function]:
+    return [f for f in FUNCTIONS if f.routes or f.default_route]
+
+
+def by_name(name: str) -> Function:
+    for function in FUNCTIONS:
+        if function.name == name:
+            return function
+    raise KeyError(name)
