@@ -130,7 +130,7 @@ def _mark_replayed(response: dict[str, Any], _record: Any) -> dict[str, Any]:
 
 
 @cache
-def _idempotent_call() -> Callable[..., dict[str, Any]]:
+def _idempotent_call() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
     # Built on first use: the persistence layer creates a DynamoDB client, which a cold start
     # of a GET-only invocation should not pay for.
     persistence = DynamoDBPersistenceLayer(
@@ -154,7 +154,7 @@ def _idempotent_call() -> Callable[..., dict[str, Any]]:
             raise _NotToBeRemembered(response)
         return response
 
-    return resolve
+    return config, resolve
 
 
 def _resolve_idempotently(app: APIGatewayHttpResolver, event: dict, context: Any, body: Any, key: str) -> dict:
@@ -166,8 +166,11 @@ def _resolve_idempotently(app: APIGatewayHttpResolver, event: dict, context: Any
         "key": key,
         "request": {"method": _method(event), "path": event.get("rawPath", ""), "body": body},
     }
+    config, resolve = _idempotent_call()
+    # The in-progress lock expires with this invocation's remaining time, not a fixed guess.
+    config.register_lambda_context(context)
     try:
-        return _idempotent_call()(identity=identity, app=app, event=event, context=context)
+        return resolve(identity=identity, app=app, event=event, context=context)
     except _NotToBeRemembered as signal:
         return signal.response
     except IdempotencyValidationError as error:

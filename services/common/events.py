@@ -37,6 +37,10 @@ def to_rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _to_millisecond(moment: datetime) -> datetime:
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 class EventMetadata(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -84,7 +88,8 @@ def new_event(
             event_id=new_id("evt"),
             event_type=event_type,
             version=version,
-            occurred_at=occurred_at or utc_now(),
+            # Millisecond precision, as serialized: the event read back equals the event sent.
+            occurred_at=_to_millisecond(occurred_at or utc_now()),
             correlation_id=correlation_id,
         ),
         data=data,

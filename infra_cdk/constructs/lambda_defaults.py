@@ -1,0 +1,106 @@
+"""Lambda defaults in one place: runtime, architecture, logging, tracing, the code and the layer.
+
+Every function runs ``services/`` (one asset) on python3.13/arm64 with JSON logs, X-Ray tracing and
+a log group of its own with a retention; third-party packages come from one layer built with pip for
+arm64 on this machine, so synth needs no Docker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, Duration, ILocalBundling, RemovalPolicy
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+ARCHITECTURE = lambda_.Architecture.ARM_64
+SKIP_LAYER_CONTEXT = "canger:skip-layer-build"
+# boto3 is part of the Lambda runtime; shipping our own copy would add 80 MB for nothing.
+_PROVIDED_BY_RUNTIME = {"boto3", "botocore"}
+
+
+def runtime_requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [
+        req for req in project["dependencies"]
+        if req.split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip() not in _PROVIDED_BY_RUNTIME
+    ]
+
+
+@jsii.implements(ILocalBundling)
+class PipArm64Bundling:
+    """Installs the runtime requirements as arm64/CPython 3.13 wheels into ``python/`` of the layer."""
+
+    def __init__(self, requirements: list[str]) -> None:
+        self.requirements = requirements
+
+    def try_bundle(self, output_dir: str, **_options: object) -> bool:
+        subprocess.run(  # noqa: S603 - fixed arguments, requirements come from our pyproject
+            [
+                sys.executable, "-m", "pip", "install", "--quiet", "--no-compile",
+                "--platform", "manylinux2014_aarch64", "--implementation", "cp", "--python-version", "3.13",
+                "--only-binary=:all:", "--target", f"{output_dir}/python", *self.requirements,
+            ],
+            check=True,
+        )
+        return True
+
+
+def dependency_layer(scope: Construct, *, skip_build: bool) -> lambda_.LayerVersion:
+    requirements = runtime_requirements()
+    source = str(ROOT / "infra_cdk" / "layer")
+    if skip_build:
+        code = lambda_.Code.from_asset(source)
+    else:
+        code = lambda_.Code.from_asset(
+            source,
+            asset_hash_type=AssetHashType.CUSTOM,
+            asset_hash=hashlib.sha256("\n".join(requirements).encode()).hexdigest(),
+            bundling=BundlingOptions(
+                # Never pulled: local bundling succeeds first. CDK requires an image to be named.
+                image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.13"),
+                local=PipArm64Bundling(requirements),
+            ),
+        )
+    return lambda_.LayerVersion(
+        scope,
+        "Dependencies",
+        code=code,
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+        description="Canger runtime dependencies: " + ", ".join(requirements),
+    )
+
+
+def service_code() -> lambda_.Code:
+    """``services/`` as one asset, keeping the ``services.`` package path the handlers import."""
+    return lambda_.Code.from_asset(
+        str(ROOT),
+        exclude=["*", "!services", "!services/**", "**/__pycache__", "**/*.pyc", "**/tests"],
+    )
+
+
+def log_group(scope: Construct, name: str, *, retention: logs.RetentionDays, removal: RemovalPolicy) -> logs.LogGroup:
+    return logs.LogGroup(scope, f"{name}Logs", retention=retention, removal_policy=removal)
+
+
+def function_settings(*, timeout_seconds: int, memory_mb: int) -> dict:
+    """Keyword arguments every ``lambda_.Function`` of Canger shares."""
+    return {
+        "runtime": RUNTIME,
+        "architecture": ARCHITECTURE,
+        "timeout": Duration.seconds(timeout_seconds),
+        "memory_size": memory_mb,
+        "tracing": lambda_.Tracing.ACTIVE,
+        "logging_format": lambda_.LoggingFormat.JSON,
+        "application_log_level_v2": lambda_.ApplicationLogLevel.INFO,
+        "system_log_level_v2": lambda_.SystemLogLevel.WARN,
+    }

@@ -1,0 +1,73 @@
+"""The Canger stack: it only composes constructs; stage differences arrive as keyword arguments."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import aws_logs as logs
+from cdk_nag import NagSuppressions
+from constructs import Construct
+
+from infra_cdk.constructs.api import HttpApi
+from infra_cdk.constructs.data import Database
+from infra_cdk.constructs.functions import ServiceFunctions
+from infra_cdk.constructs.messaging import EventBus
+from infra_cdk.constructs.schedules import Schedules
+from infra_cdk.constructs.users import UserDirectory
+
+
+class CangerStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        allowed_origins: list[str],
+        report_timezone: str = "Asia/Shanghai",
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        log_retention: logs.RetentionDays = logs.RetentionDays.SIX_MONTHS,
+        rate_limit: int = 200,
+        burst_limit: int = 400,
+        event_archive_days: int = 400,
+        skip_layer_build: bool = False,
+        **kwargs,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        database = Database(self, "Data", removal_policy=removal_policy)
+        event_bus = EventBus(self, "Events", archive_days=event_archive_days)
+        users = UserDirectory(self, "Users", removal_policy=removal_policy)
+        functions = ServiceFunctions(
+            self,
+            "Functions",
+            database=database,
+            event_bus=event_bus,
+            report_timezone=report_timezone,
+            log_retention=log_retention,
+            removal_policy=removal_policy,
+            skip_layer_build=skip_layer_build,
+        )
+        api = HttpApi(
+            self,
+            "Http",
+            functions=functions.by_name,
+            users=users,
+            allowed_origins=allowed_origins,
+            rate_limit=rate_limit,
+            burst_limit=burst_limit,
+            log_retention=log_retention,
+        )
+        Schedules(self, "Schedules", functions=functions.by_name)
+
+        CfnOutput(self, "ApiUrl", value=api.url)
+        CfnOutput(self, "UserPoolId", value=users.pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=users.client.user_pool_client_id)
+        CfnOutput(self, "EventBusName", value=event_bus.bus.event_bus_name)
+        NagSuppressions.add_stack_suppressions(
+            self,
+            [
+                {
+                    "id": "AwsSolutions-L1",
+                    "reason": "Functions pin python3.13, the newest runtime that aws-lambda-powertools and "
+                    "the arm64 wheels of pydantic-core are released and tested for; moving is a deliberate change.",
+                },
+            ],
+        )
