@@ -1,8 +1,8 @@
 """``canger``: the local runner's command line.
 
-    canger serve [--host 127.0.0.1] [--port 3000] [--empty]
-    canger token --role ROLE [--community ID] [--street ID] [--sub SUB]
-    canger openapi [--write]
+canger serve [--host 127.0.0.1] [--port 3000] [--empty]
+canger token --role ROLE [--community ID] [--street ID] [--sub SUB] [--ttl-seconds N]
+canger openapi [--write]
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--community")
     token.add_argument("--street")
     token.add_argument("--sub")
+    token.add_argument("--ttl-seconds", type=int, default=7 * 24 * 3600, help="lifetime (negative: expired)")
 
     openapi = commands.add_parser("openapi", help="print the merged OpenAPI document")
     openapi.add_argument("--write", action="store_true", help="write it where the directory API serves it")
@@ -71,7 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "token":
         from canger_local import tokens
 
-        print(tokens.issue(Role(args.role), community_id=args.community, street_id=args.street, sub=args.sub))
+        print(
+            tokens.issue(
+                Role(args.role),
+                community_id=args.community,
+                street_id=args.street,
+                sub=args.sub,
+                ttl_seconds=args.ttl_seconds,
+            )
+        )
         return 0
     if args.command == "openapi":
         from canger_local import openapi as document

@@ -7,8 +7,8 @@ event and goes to the function's ``lambda_handler``; the handler's response beco
 from __future__ import annotations
 
 import base64
-import json
 import importlib
+import json
 import re
 import time
 import uuid

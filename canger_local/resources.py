@@ -58,9 +58,7 @@ def create_events(settings: Settings) -> Queues:
             ),
         },
     )["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     try:
         events.create_event_bus(Name=settings.event_bus)
     except ClientError as error:

@@ -25,10 +25,10 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from canger_local import resources
-from services import catalog
 from canger_local.gateway import HttpRequest, handle
 from canger_local.tokens import Verifier
 from canger_local.worker import Worker
+from services import catalog
 from services.common import aws, problems
 from services.common.config import get_settings
 from services.common.errors import InvalidInput, MalformedRequest, NotFound

@@ -41,9 +41,7 @@ def _private_key() -> rsa.RSAPrivateKey:
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     # Write atomically with owner-only permissions: two processes starting at once must agree on one key.
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(pem)

@@ -90,13 +90,16 @@ class Consumer:
             for start in range(0, len(done), RECEIVE_MAX):
                 sqs.delete_message_batch(
                     QueueUrl=self.queue_url,
-                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in
-                             enumerate(done[start : start + RECEIVE_MAX])],
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                        for i, m in enumerate(done[start : start + RECEIVE_MAX])
+                    ],
                 )
             for m in messages:
                 if m["MessageId"] in failed:
                     sqs.change_message_visibility(
-                        QueueUrl=self.queue_url, ReceiptHandle=m["ReceiptHandle"],
+                        QueueUrl=self.queue_url,
+                        ReceiptHandle=m["ReceiptHandle"],
                         VisibilityTimeout=FAILED_RETRY_SECONDS,
                     )
             return len(messages)
@@ -123,9 +126,7 @@ def _interval_seconds(expression: str) -> float | None:
 
 class Worker:
     def __init__(self, queue_urls: dict[str, str]) -> None:
-        self.consumers = [
-            Consumer(f, queue_urls[f.consumes_queue]) for f in catalog.FUNCTIONS if f.consumes_queue
-        ]
+        self.consumers = [Consumer(f, queue_urls[f.consumes_queue]) for f in catalog.FUNCTIONS if f.consumes_queue]
         self.schedules = {f.schedule.name: f for f in catalog.FUNCTIONS if f.schedule}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -184,9 +185,17 @@ class Worker:
                 if pending:
                     relayed += outbox.relay(not_yet_due=True).published
                 remaining = len(outbox.pending(due_by=None))
-                return {"drained": remaining == 0, "pending": remaining, "relayed": relayed,
-                        "at": datetime.now(UTC).isoformat()}
+                return {
+                    "drained": remaining == 0,
+                    "pending": remaining,
+                    "relayed": relayed,
+                    "at": datetime.now(UTC).isoformat(),
+                }
             relayed += outbox.relay(not_yet_due=True).published
             time.sleep(0.05)
-        return {"drained": False, "pending": len(outbox.pending(due_by=None)), "relayed": relayed,
-                "at": datetime.now(UTC).isoformat()}
+        return {
+            "drained": False,
+            "pending": len(outbox.pending(due_by=None)),
+            "relayed": relayed,
+            "at": datetime.now(UTC).isoformat(),
+        }

@@ -29,6 +29,7 @@ class CangerStack(Stack):
         burst_limit: int = 400,
         event_archive_days: int = 400,
         skip_layer_build: bool = False,
+        sdk_tracing: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -44,6 +45,7 @@ class CangerStack(Stack):
             log_retention=log_retention,
             removal_policy=removal_policy,
             skip_layer_build=skip_layer_build,
+            sdk_tracing=sdk_tracing,
         )
         api = HttpApi(
             self,

@@ -65,7 +65,11 @@ class HttpApi(Construct):
             create_default_stage=False,
             cors_preflight=apigw.CorsPreflightOptions(
                 allow_origins=allowed_origins,
-                allow_methods=[apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PATCH],
+                allow_methods=[
+                    apigw.CorsHttpMethod.GET,
+                    apigw.CorsHttpMethod.POST,
+                    apigw.CorsHttpMethod.PATCH,
+                ],
                 allow_headers=["authorization", "content-type", "idempotency-key"],
                 expose_headers=["location", "idempotent-replayed"],
             ),

@@ -32,6 +32,7 @@ class ServiceFunctions(Construct):
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
         skip_layer_build: bool,
+        sdk_tracing: bool,
     ) -> None:
         super().__init__(scope, construct_id)
         self._database = database
@@ -45,6 +46,9 @@ class ServiceFunctions(Construct):
             "EVENT_BUS": event_bus.bus.event_bus_name,
             "REPORT_TIMEZONE": report_timezone,
             "POWERTOOLS_METRICS_NAMESPACE": "Canger",
+            # Lambda's active tracing records every invocation; the X-Ray SDK (subsegments per AWS call)
+            # costs ~170 ms of cold start, so it is opt-in (services/common/observability.py).
+            "POWERTOOLS_TRACE_DISABLED": "false" if sdk_tracing else "true",
         }
         self.by_name: dict[str, lambda_.Function] = {}
         for spec in catalog.FUNCTIONS:
@@ -113,7 +117,12 @@ class ServiceFunctions(Construct):
         if access.idempotency:
             role.add_to_policy(
                 iam.PolicyStatement(
-                    actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                    actions=[
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem",
+                    ],
                     resources=[self._database.idempotency.table_arn],
                 )
             )

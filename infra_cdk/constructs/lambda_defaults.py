@@ -30,7 +30,8 @@ _PROVIDED_BY_RUNTIME = {"boto3", "botocore"}
 def runtime_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     return [
-        req for req in project["dependencies"]
+        req
+        for req in project["dependencies"]
         if req.split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip() not in _PROVIDED_BY_RUNTIME
     ]
 
@@ -45,9 +46,22 @@ class PipArm64Bundling:
     def try_bundle(self, output_dir: str, **_options: object) -> bool:
         subprocess.run(  # noqa: S603 - fixed arguments, requirements come from our pyproject
             [
-                sys.executable, "-m", "pip", "install", "--quiet", "--no-compile",
-                "--platform", "manylinux2014_aarch64", "--implementation", "cp", "--python-version", "3.13",
-                "--only-binary=:all:", "--target", f"{output_dir}/python", *self.requirements,
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-compile",
+                "--platform",
+                "manylinux2014_aarch64",
+                "--implementation",
+                "cp",
+                "--python-version",
+                "3.13",
+                "--only-binary=:all:",
+                "--target",
+                f"{output_dir}/python",
+                *self.requirements,
             ],
             check=True,
         )

@@ -26,21 +26,12 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 
 from services.common import aws, problems
 from services.common.auth import Principal, claims_from_event, principal_from_claims
 from services.common.config import get_settings
 from services.common.errors import CangerError, Conflict, InvalidInput, MalformedRequest, TooLarge
-from services.common.observability import logger, metrics, tracer
+from services.common.observability import logger, metrics, traced
 
 MAX_BODY_BYTES = 32 * 1024
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -116,7 +107,7 @@ def parse_body(event: dict[str, Any]) -> Any:
     return parsed
 
 
-class _NotToBeRemembered(Exception):  # noqa: N818 - a signal, not an error
+class _NotToBeRemembered(Exception):
     """Raised inside the idempotent call so that Powertools forgets a 5xx instead of replaying it."""
 
     def __init__(self, response: dict[str, Any]) -> None:
@@ -130,9 +121,15 @@ def _mark_replayed(response: dict[str, Any], _record: Any) -> dict[str, Any]:
 
 
 @cache
-def _idempotent_call() -> tuple[IdempotencyConfig, Callable[..., dict[str, Any]]]:
-    # Built on first use: the persistence layer creates a DynamoDB client, which a cold start
-    # of a GET-only invocation should not pay for.
+def _idempotent_call() -> tuple[Any, Callable[..., dict[str, Any]]]:
+    # Built on first use: Powertools Idempotency imports boto3 and creates a DynamoDB client, which
+    # a cold start of a GET-only invocation should not pay for.
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+
     persistence = DynamoDBPersistenceLayer(
         table_name=get_settings().idempotency_table, boto3_client=aws.client("dynamodb")
     )
@@ -166,6 +163,11 @@ def _resolve_idempotently(app: APIGatewayHttpResolver, event: dict, context: Any
         "key": key,
         "request": {"method": _method(event), "path": event.get("rawPath", ""), "body": body},
     }
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
     config, resolve = _idempotent_call()
     # The in-progress lock expires with this invocation's remaining time, not a fixed guess.
     config.register_lambda_context(context)
@@ -188,7 +190,7 @@ def http_handler(app: APIGatewayHttpResolver, *, idempotency: bool = True) -> La
     """
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
-    @tracer.capture_lambda_handler(capture_response=False)
+    @traced
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:

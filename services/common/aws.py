@@ -9,18 +9,19 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
-# Standard retry mode backs off on throttling; connect/read timeouts fail fast instead of hanging
-# a request that API Gateway will cut at 30 s anyway.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
-
 
 @cache
 def client(service: str) -> Any:
     """A cached boto3 client: ``client("dynamodb")``, ``client("events")``."""
-    return boto3.session.Session().client(service, config=_CONFIG)
+    # Imported here, not at module level: a function that never calls AWS (the directory) never pays
+    # boto3's ~120 ms import.
+    import boto3
+    from botocore.config import Config
+
+    # Standard retry mode backs off on throttling; connect/read timeouts fail fast instead of
+    # hanging a request that API Gateway will cut at 30 s anyway.
+    config = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
+    return boto3.session.Session().client(service, config=config)
 
 
 def reset_clients() -> None:

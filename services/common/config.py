@@ -25,6 +25,8 @@ class Settings(BaseModel):
     report_timezone: str = Field(default="Asia/Shanghai")
     # Seconds a request handler waits before the outbox relay may republish its event.
     outbox_grace_seconds: int = Field(default=60, ge=0)
+    # Powertools Tracer (X-Ray SDK subsegments); see services.common.observability for the cost.
+    sdk_tracing: bool = Field(default=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -42,8 +44,13 @@ _ENV_NAMES = {
 }
 
 
+def _sdk_tracing(value: str | None) -> bool:
+    # Powertools' own switch, inverted: unset or "true" means disabled.
+    return value is not None and value.strip().lower() in ("false", "0")
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings of this process. Cached: call ``get_settings.cache_clear()`` after changing the environment."""
     values = {field: os.environ[name] for field, name in _ENV_NAMES.items() if name in os.environ}
-    return Settings(**values)
+    return Settings(**values, sdk_tracing=_sdk_tracing(os.environ.get("POWERTOOLS_TRACE_DISABLED")))

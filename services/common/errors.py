@@ -1,13 +1,13 @@
 """Domain errors. Logic raises these; ``services.common.problems`` turns them into HTTP responses.
 
-    CangerError
-    ├── MalformedRequest    the request cannot be read at all (not JSON, not an object)
-    ├── NotAuthenticated    no caller, or the caller's identity is incomplete
-    ├── NotAllowed          the caller may not do this
-    ├── NotFound            no such resource, or one the caller may not know exists
-    ├── Conflict            the action does not fit the current state
-    ├── TooLarge            the request body is over the limit
-    └── InvalidInput        fields fail validation; ``errors`` names each field
+CangerError
+├── MalformedRequest    the request cannot be read at all (not JSON, not an object)
+├── NotAuthenticated    no caller, or the caller's identity is incomplete
+├── NotAllowed          the caller may not do this
+├── NotFound            no such resource, or one the caller may not know exists
+├── Conflict            the action does not fit the current state
+├── TooLarge            the request body is over the limit
+└── InvalidInput        fields fail validation; ``errors`` names each field
 """
 
 from __future__ import annotations

@@ -45,7 +45,13 @@ _INTERNAL = (500, "Internal server error", "internal")
 
 
 def document(status: int, title: str, slug: str, detail: str, **extensions: Any) -> dict[str, Any]:
-    return {"type": f"urn:canger:problem:{slug}", "title": title, "status": status, "detail": detail, **extensions}
+    return {
+        "type": f"urn:canger:problem:{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extensions,
+    }
 
 
 def _classify(error: CangerError) -> tuple[int, str, str]:

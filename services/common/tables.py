@@ -46,9 +46,7 @@ class TableDefinition:
             "TableName": table_name,
             "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": key_schema,
-            "AttributeDefinitions": [
-                {"AttributeName": name, "AttributeType": "S"} for name in self.attribute_names()
-            ],
+            "AttributeDefinitions": [{"AttributeName": name, "AttributeType": "S"} for name in self.attribute_names()],
         }
         if self.indexes:
             kwargs["GlobalSecondaryIndexes"] = [

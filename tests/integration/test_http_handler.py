@@ -37,7 +37,14 @@ def build_app() -> tuple[Any, dict[str, int]]:
         who = caller(app)
         key = {"pk": f"TESTS#{runs['count']}", "sk": "NOTE"}
         dynamo.transact_write(
-            [{"Put": {"TableName": get_settings().records_table, "Item": dynamo.marshal({**key, "by": who.sub})}}]
+            [
+                {
+                    "Put": {
+                        "TableName": get_settings().records_table,
+                        "Item": dynamo.marshal({**key, "by": who.sub}),
+                    }
+                }
+            ]
         )
         return {"number": runs["count"], "text": body.text}
 
@@ -113,9 +120,13 @@ def test_without_key_every_request_runs(service, context):
 @pytest.mark.parametrize("key", ["", "x" * 256, "naïve", "has space"])
 def test_malformed_key_is_422(service, context, key):
     handler, runs = service
-    response = call(handler, context, {"text": "hello"}, key=key) if key else handler(
-        http_event("POST", "/v1/notes", body={"text": "hello"}, claims=CLAIMS, headers={"Idempotency-Key": ""}),
-        context,
+    response = (
+        call(handler, context, {"text": "hello"}, key=key)
+        if key
+        else handler(
+            http_event("POST", "/v1/notes", body={"text": "hello"}, claims=CLAIMS, headers={"Idempotency-Key": ""}),
+            context,
+        )
     )
     assert response["statusCode"] == 422
     assert runs["count"] == 0

@@ -35,7 +35,7 @@ class PartlyFailingEvents:
     def __init__(self, real: Any, fail_positions: set[int]) -> None:
         self.real, self.fail_positions, self.calls = real, fail_positions, 0
 
-    def put_events(self, Entries: list[dict[str, Any]]) -> dict[str, Any]:  # noqa: N803 - boto3's name
+    def put_events(self, Entries: list[dict[str, Any]]) -> dict[str, Any]:
         self.calls += 1
         if self.calls > 1:
             return self.real.put_events(Entries=Entries)

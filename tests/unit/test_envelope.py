@@ -9,8 +9,13 @@ from services.common.events import Event, new_event, to_rfc3339
 
 def test_new_event_envelope_shape():
     moment = datetime(2023, 12, 31, 20, 0, tzinfo=UTC)
-    event = new_event("appeals", "AppealSubmitted", {"community_id": "cm_ninghe"}, occurred_at=moment,
-                      correlation_id="req-1")
+    event = new_event(
+        "appeals",
+        "AppealSubmitted",
+        {"community_id": "cm_ninghe"},
+        occurred_at=moment,
+        correlation_id="req-1",
+    )
     detail = json.loads(event.detail_json())
     assert event.source == "canger.appeals"
     assert set(detail) == {"metadata", "data"}
@@ -30,12 +35,22 @@ def test_envelope_round_trips_through_the_consumer_model():
 def test_envelope_refuses_naive_time_and_unknown_metadata():
     with pytest.raises(ValidationError):
         Event.model_validate(
-            {"metadata": {"event_id": "e", "event_type": "X", "occurred_at": "2024-01-01T00:00:00"}, "data": {}}
+            {
+                "metadata": {"event_id": "e", "event_type": "X", "occurred_at": "2024-01-01T00:00:00"},
+                "data": {},
+            }
         )
     with pytest.raises(ValidationError):
         Event.model_validate(
-            {"metadata": {"event_id": "e", "event_type": "X", "occurred_at": "2024-01-01T00:00:00Z", "extra": 1},
-             "data": {}}
+            {
+                "metadata": {
+                    "event_id": "e",
+                    "event_type": "X",
+                    "occurred_at": "2024-01-01T00:00:00Z",
+                    "extra": 1,
+                },
+                "data": {},
+            }
         )
 
 

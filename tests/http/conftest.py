@@ -1,0 +1,91 @@
+"""Start ``canger serve`` as a real process on a free port and speak HTTP to it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LocalServer:
+    base_url: str
+    home: Path
+    process: subprocess.Popen
+
+    def token(self, role: str, *extra: str) -> str:
+        env = {**os.environ, "CANGER_HOME": str(self.home)}
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "canger_local.cli", "token", "--role", role, *extra],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        ).stdout.strip()
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def start_server(home: Path, *args: str) -> LocalServer:
+    port = free_port()
+    env = {**os.environ, "CANGER_HOME": str(home)}
+    env.pop("AWS_ENDPOINT_URL", None)
+    log = open(home / f"server-{port}.log", "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "canger_local.cli", "serve", "--port", str(port), *args],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = LocalServer(f"http://127.0.0.1:{port}", home, process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((home / f"server-{port}.log").read_text())
+        try:
+            if requests.get(server.url("/_local/health"), timeout=1).status_code == 200:
+                return server
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("local server did not become ready in 60 s")
+
+
+def stop_server(server: LocalServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("canger-home")
+
+
+@pytest.fixture(scope="session")
+def server(server_home) -> Iterator[LocalServer]:
+    running = start_server(server_home, "--empty")
+    yield running
+    stop_server(running)

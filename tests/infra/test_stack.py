@@ -1,0 +1,147 @@
+"""The synthesized stack: what it must contain, cdk-nag's AwsSolutions pack, and cfn-lint."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from infra_cdk import check
+from services import catalog
+from services.common import tables
+
+
+@pytest.fixture(scope="module")
+def assembly(tmp_path_factory):
+    return check.synth(str(tmp_path_factory.mktemp("cdk.out")), skip_layer_build=True)
+
+
+@pytest.fixture(scope="module")
+def template(assembly) -> Template:
+    return Template.from_json(assembly.get_stack_by_name("Canger").template)
+
+
+def _resources(template: Template, kind: str) -> dict:
+    return template.find_resources(kind)
+
+
+def test_tables_match_the_shared_definitions(template):
+    found = _resources(template, "AWS::DynamoDB::GlobalTable")
+    assert len(found) == len(tables.ALL)
+    for definition in tables.ALL:
+        key_schema = [{"AttributeName": definition.partition_key, "KeyType": "HASH"}]
+        if definition.sort_key:
+            key_schema.append({"AttributeName": definition.sort_key, "KeyType": "RANGE"})
+        template.has_resource_properties(
+            "AWS::DynamoDB::GlobalTable",
+            {
+                "KeySchema": key_schema,
+                "BillingMode": "PAY_PER_REQUEST",
+                "SSESpecification": {"SSEEnabled": True},
+                "Replicas": [
+                    Match.object_like({"PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True}})
+                ],
+                "TimeToLiveSpecification": {"AttributeName": definition.ttl_attribute, "Enabled": True},
+            },
+        )
+    records = next(r for r in found.values() if len(r["Properties"].get("GlobalSecondaryIndexes", [])) > 0)
+    assert {i["IndexName"] for i in records["Properties"]["GlobalSecondaryIndexes"]} == {
+        i.name for i in tables.RECORDS.indexes
+    }
+
+
+def test_every_function_is_python313_arm64_json_logs_traced(template):
+    functions = _resources(template, "AWS::Lambda::Function")
+    assert len(functions) == len(catalog.FUNCTIONS)
+    for spec in catalog.FUNCTIONS:
+        template.has_resource_properties(
+            "AWS::Lambda::Function",
+            {
+                "Handler": spec.handler,
+                "Runtime": "python3.13",
+                "Architectures": ["arm64"],
+                "TracingConfig": {"Mode": "Active"},
+                "LoggingConfig": Match.object_like({"LogFormat": "JSON"}),
+                "Layers": Match.any_value(),
+            },
+        )
+    for group in _resources(template, "AWS::Logs::LogGroup").values():
+        assert group["Properties"]["RetentionInDays"] > 0
+
+
+def test_every_route_of_the_catalog_is_deployed_with_the_right_authorizer(template):
+    routes = {
+        r["Properties"]["RouteKey"]: r["Properties"] for r in _resources(template, "AWS::ApiGatewayV2::Route").values()
+    }
+    for spec in catalog.http_functions():
+        for route in spec.routes:
+            deployed = routes[route.route_key]
+            assert deployed["AuthorizationType"] == ("NONE" if route.public else "JWT"), route.route_key
+    assert "$default" in routes
+    template.has_resource_properties("AWS::ApiGatewayV2::Authorizer", {"AuthorizerType": "JWT"})
+
+
+def test_stage_has_access_logs_and_throttling(template):
+    template.has_resource_properties(
+        "AWS::ApiGatewayV2::Stage",
+        {
+            "StageName": "$default",
+            "AccessLogSettings": Match.object_like({"DestinationArn": Match.any_value()}),
+            "DefaultRouteSettings": Match.object_like({"ThrottlingRateLimit": 200, "ThrottlingBurstLimit": 400}),
+        },
+    )
+
+
+def test_all_canger_events_go_to_a_queue_with_a_dlq(template):
+    template.has_resource_properties(
+        "AWS::Events::Rule", {"EventPattern": {"source": [{"prefix": catalog.EVENT_SOURCE_PREFIX}]}}
+    )
+    template.has_resource_properties("AWS::Events::Archive", Match.object_like({"RetentionDays": 400}))
+    template.has_resource_properties(
+        "AWS::SQS::Queue",
+        {
+            "RedrivePolicy": Match.object_like({"maxReceiveCount": catalog.EVENTS_MAX_RECEIVES}),
+            "SqsManagedSseEnabled": True,
+            "VisibilityTimeout": catalog.EVENTS_VISIBILITY_SECONDS,
+        },
+    )
+
+
+def test_cognito_has_a_group_per_role_and_custom_attributes(template):
+    groups = {g["Properties"]["GroupName"] for g in _resources(template, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"resident", "grid_worker", "community_staff", "street_officer", "city_admin"}
+    pool = next(iter(_resources(template, "AWS::Cognito::UserPool").values()))["Properties"]
+    assert {a["Name"] for a in pool["Schema"]} >= {"community_id", "street_id"}
+
+
+def test_outbox_relay_runs_every_minute(template):
+    template.has_resource_properties(
+        "AWS::Scheduler::Schedule", Match.object_like({"ScheduleExpression": "rate(1 minute)"})
+    )
+
+
+def test_relay_role_is_limited_to_outbox_items(template):
+    policies = _resources(template, "AWS::IAM::Policy")
+    relay = [p for name, p in policies.items() if name.startswith("Functionsoutboxrelay")]
+    statements = [s for p in relay for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    dynamo = [s for s in statements if any(str(a).startswith("dynamodb:") for a in s["Action"])]
+    assert dynamo and all(
+        s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["OUTBOX#*"] for s in dynamo
+    )
+    directory = [p for name, p in policies.items() if name.startswith("Functionsdirectoryapi")]
+    assert not any("dynamodb" in json.dumps(p) for p in directory)
+
+
+def test_cdk_nag_reports_no_unsuppressed_finding(assembly):
+    assert check.nag_findings(assembly) == []
+
+
+def test_cfn_lint_finds_no_error(assembly):
+    result = check.cfn_lint(assembly.get_stack_by_name("Canger").template_full_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_functions_run_without_the_xray_sdk_by_default(template):
+    for function in _resources(template, "AWS::Lambda::Function").values():
+        assert function["Properties"]["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == "true"
