@@ -8,6 +8,7 @@ arm64 on this machine, so synth needs no Docker.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -23,8 +24,21 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
 SKIP_LAYER_CONTEXT = "canger:skip-layer-build"
+_BUNDLING_RECIPE = "pip-manylinux2014_aarch64-cp313-without-runtime-distributions-v2"
 # boto3 is part of the Lambda runtime; shipping our own copy would add 80 MB for nothing.
 _PROVIDED_BY_RUNTIME = {"boto3", "botocore"}
+# What the runtime's boto3 brings: removed from the layer after pip (aws-xray-sdk pulls botocore in),
+# so the layer can never shadow the runtime's botocore with a mismatched version.
+_RUNTIME_DISTRIBUTIONS = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "urllib3",
+    "dateutil",
+    "python_dateutil",
+    "six",
+)
 
 
 def runtime_requirements() -> list[str]:
@@ -43,7 +57,7 @@ class PipArm64Bundling:
     def __init__(self, requirements: list[str]) -> None:
         self.requirements = requirements
 
-    def try_bundle(self, output_dir: str, **_options: object) -> bool:
+    def try_bundle(self, output_dir: str, options: object) -> bool:
         subprocess.run(  # noqa: S603 - fixed arguments, requirements come from our pyproject
             [
                 sys.executable,
@@ -65,6 +79,10 @@ class PipArm64Bundling:
             ],
             check=True,
         )
+        site = Path(output_dir) / "python"
+        for name in _RUNTIME_DISTRIBUTIONS:
+            for path in [*site.glob(name), *site.glob(f"{name}-*.dist-info"), *site.glob(f"{name}.py")]:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
         return True
 
 
@@ -77,7 +95,8 @@ def dependency_layer(scope: Construct, *, skip_build: bool) -> lambda_.LayerVers
         code = lambda_.Code.from_asset(
             source,
             asset_hash_type=AssetHashType.CUSTOM,
-            asset_hash=hashlib.sha256("\n".join(requirements).encode()).hexdigest(),
+            # The requirements and the bundling recipe decide the content; bump the recipe on any change.
+            asset_hash=hashlib.sha256("\n".join([_BUNDLING_RECIPE, *requirements]).encode()).hexdigest(),
             bundling=BundlingOptions(
                 # Never pulled: local bundling succeeds first. CDK requires an image to be named.
                 image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.13"),
