@@ -44,10 +44,12 @@ class LocalServer:
         return self.base_url + path
 
 
-def start_server(home: Path, *args: str) -> LocalServer:
+def start_server(home: Path, *args: str, endpoint_url: str | None = None) -> LocalServer:
     port = free_port()
     env = {**os.environ, "CANGER_HOME": str(home)}
     env.pop("AWS_ENDPOINT_URL", None)
+    if endpoint_url:
+        env["AWS_ENDPOINT_URL"] = endpoint_url
     log = open(home / f"server-{port}.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "canger_local.cli", "serve", "--port", str(port), *args],

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+import boto3
+import jwt
 import pytest
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 
+from canger_local import tokens
 from services.common.reference import directory
-from tests.http.conftest import start_server, stop_server
+from tests.http.conftest import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.http
 
@@ -46,12 +54,7 @@ def test_me_with_tampered_token_is_401(server):
     assert_problem(requests.get(server.url("/v1/me"), headers=bearer(f"{header}.{forged}.{signature}"), timeout=5), 401)
 
 
-def test_me_with_token_signed_by_another_key_is_401(server, tmp_path):
-    import jwt
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    from canger_local import tokens
-
+def test_me_with_token_signed_by_another_key_is_401(server):
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     token = jwt.encode(
         {
@@ -148,3 +151,36 @@ def test_tokens_survive_a_restart(server_home):
         assert response.status_code == 200 and response.json()["street_id"] == "st_xiaguan"
     finally:
         stop_server(second)
+
+
+def test_serves_against_an_external_moto_server(tmp_path):
+    # Given a moto_server of its own (what AWS_ENDPOINT_URL points at in the reliability tests)
+    port = free_port()
+    moto = subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(endpoint + "/moto-api/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        # When the local server starts against it
+        server = start_server(tmp_path, "--empty", endpoint_url=endpoint)
+        try:
+            assert requests.get(server.url("/v1/communities"), timeout=5).status_code == 200
+            # Then the tables, bus and queues were created there, not in an embedded moto
+            client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
+            assert {"canger-records", "canger-stats", "canger-idempotency"} <= set(client.list_tables()["TableNames"])
+            queues = boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1").list_queues()["QueueUrls"]
+            assert any(url.endswith("/canger-events") for url in queues)
+        finally:
+            stop_server(server)
+    finally:
+        moto.terminate()
+        moto.wait(timeout=10)
