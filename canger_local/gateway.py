@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 from canger_local.tokens import InvalidToken, Verifier, as_gateway_claims
 from services import catalog
 from services.common import problems
-from services.common.errors import NotAuthenticated
+from services.common.errors import CangerError, NotAuthenticated
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class HttpResponse:
     body: bytes
 
 
-def _problem(error: NotAuthenticated) -> HttpResponse:
+def _problem(error: CangerError) -> HttpResponse:
     response = problems.lambda_response(error)
     return HttpResponse(response["statusCode"], list(response["headers"].items()), response["body"].encode())
 

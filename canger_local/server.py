@@ -31,7 +31,7 @@ from canger_local.worker import Worker
 from services import catalog
 from services.common import aws, problems
 from services.common.config import get_settings
-from services.common.errors import InvalidInput, MalformedRequest, NotFound
+from services.common.errors import CangerError, InvalidInput, MalformedRequest, NotFound
 from services.common.observability import logger
 
 SWAGGER_HTML = """<!doctype html>
@@ -75,8 +75,8 @@ def _json(status: int, body: Any) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
 
 
-def _problem(error: Exception) -> Response:
-    response = problems.lambda_response(error)  # type: ignore[arg-type]
+def _problem(error: CangerError) -> Response:
+    response = problems.lambda_response(error)
     return Response(response["body"], status=response["statusCode"], headers=response["headers"])
 
 

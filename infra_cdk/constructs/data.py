@@ -48,6 +48,3 @@ class Database(Construct):
                 for index in definition.indexes
             ],
         )
-
-    def index_names(self, definition: TableDefinition) -> list[str]:
-        return [index.name for index in definition.indexes]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
@@ -143,7 +143,3 @@ class ServiceFunctions(Construct):
             apply_to_children=True,
         )
         return role
-
-
-def region_of(scope: Construct) -> str:
-    return Stack.of(scope).region

@@ -91,13 +91,16 @@ def lambda_response(error: CangerError) -> dict[str, Any]:
     }
 
 
-def internal_lambda_response() -> dict[str, Any]:
+def _internal_body() -> str:
     status, title, slug = _INTERNAL
-    body = document(status, title, slug, "Something went wrong on our side; it has been logged.")
+    return json.dumps(document(status, title, slug, "Something went wrong on our side; it has been logged."))
+
+
+def internal_lambda_response() -> dict[str, Any]:
     return {
-        "statusCode": status,
+        "statusCode": _INTERNAL[0],
         "headers": {"Content-Type": CONTENT_TYPE},
-        "body": json.dumps(body),
+        "body": _internal_body(),
         "isBase64Encoded": False,
     }
 
@@ -143,6 +146,4 @@ def register(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
         logger.exception("unhandled error", error=type(error).__name__)
-        status, title, slug = _INTERNAL
-        body = document(status, title, slug, "Something went wrong on our side; it has been logged.")
-        return Response(status, CONTENT_TYPE, json.dumps(body))
+        return Response(_INTERNAL[0], CONTENT_TYPE, _internal_body())
