@@ -188,8 +188,6 @@ def _lambda_to_http(response: Any) -> HttpResponse:
         # HTTP API's payload 2.0 treats any other return value as a JSON 200 body.
         return HttpResponse(200, [("Content-Type", "application/json")], json.dumps(response).encode())
     headers = list((response.get("headers") or {}).items())
-    for name, values in (response.get("multiValueHeaders") or {}).items():
-        headers.extend((name, v) for v in values)
     headers.extend(("Set-Cookie", cookie) for cookie in response.get("cookies") or [])
     body = response.get("body") or ""
     raw = base64.b64decode(body) if response.get("isBase64Encoded") else body.encode("utf-8")

@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from canger_local.gateway import invoke
@@ -53,6 +54,11 @@ class Consumer:
     queue_url: str
     busy: threading.Event = field(default_factory=threading.Event)
 
+    @cached_property
+    def queue_arn(self) -> str:
+        attributes = aws.client("sqs").get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])
+        return attributes["Attributes"]["QueueArn"]
+
     def receive_batch(self) -> list[dict[str, Any]]:
         sqs = aws.client("sqs")
         batch: list[dict[str, Any]] = []
@@ -76,11 +82,8 @@ class Consumer:
         self.busy.set()
         try:
             sqs = aws.client("sqs")
-            arn = sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
-                "QueueArn"
-            ]
             try:
-                response = invoke(self.function, sqs_event(messages, arn)) or {}
+                response = invoke(self.function, sqs_event(messages, self.queue_arn)) or {}
                 failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
             except Exception:
                 # A function error fails the whole batch, as with Lambda's event source mapping.

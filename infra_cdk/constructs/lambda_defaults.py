@@ -19,6 +19,7 @@ from aws_cdk import AssetHashType, BundlingOptions, DockerImage, Duration, ILoca
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -43,11 +44,7 @@ _RUNTIME_DISTRIBUTIONS = (
 
 def runtime_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return [
-        req
-        for req in project["dependencies"]
-        if req.split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip() not in _PROVIDED_BY_RUNTIME
-    ]
+    return [req for req in project["dependencies"] if Requirement(req).name not in _PROVIDED_BY_RUNTIME]
 
 
 @jsii.implements(ILocalBundling)
