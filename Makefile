@@ -33,8 +33,10 @@ synth: install
 bench: install
 	$(BIN)/python benchmarks/cold_start.py
 
+# The generated contracts: the OpenAPI document the directory serves, and the events' JSON Schemas.
 openapi: install
 	$(BIN)/canger openapi --write
+	$(BIN)/canger events --write
 
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache .ruff_cache

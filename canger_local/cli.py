@@ -3,6 +3,7 @@
 canger serve [--host 127.0.0.1] [--port 3000] [--empty]
 canger token --role ROLE [--community ID] [--street ID] [--sub SUB] [--ttl-seconds N]
 canger openapi [--write]
+canger events [--write]
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     openapi = commands.add_parser("openapi", help="print the merged OpenAPI document")
     openapi.add_argument("--write", action="store_true", help="write it where the directory API serves it")
 
+    events = commands.add_parser("events", help="print the JSON Schemas of every event's data")
+    events.add_argument("--write", action="store_true", help="write them to docs/events.schema.json")
+
     args = parser.parse_args(argv)
     # Before anything imports Powertools: the logger takes its service name at creation.
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "canger-local")
@@ -89,6 +93,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.write:
             document.DOCUMENT_PATH.write_text(text, encoding="utf-8")
             print(f"wrote {document.DOCUMENT_PATH}", file=sys.stderr)
+        else:
+            print(text)
+        return 0
+    if args.command == "events":
+        from services.common import contracts
+
+        text = contracts.schemas_json()
+        if args.write:
+            contracts.SCHEMA_PATH.write_text(text, encoding="utf-8")
+            print(f"wrote {contracts.SCHEMA_PATH}", file=sys.stderr)
         else:
             print(text)
         return 0

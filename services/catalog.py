@@ -6,6 +6,7 @@ import paths and imports none of them.
 
     function          kind       trigger
     directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, unmatched routes
+    appeals-api       http       /v1/appeals…, /v1/meetings…
     outbox-relay      schedule   every minute
 """
 
@@ -69,6 +70,14 @@ class Function:
     default_route: bool = False
 
 
+APPEAL_ACTIONS = ("assign", "escalate", "resolve", "rate", "reopen", "close")
+
+
+def _writer(prefix: str) -> Access:
+    """An API that writes its own items and their outbox events, idempotently."""
+    return Access(records_prefixes=(prefix, "OUTBOX#"), records_write=True, idempotency=True, publishes_events=True)
+
+
 FUNCTIONS: tuple[Function, ...] = (
     Function(
         name="directory-api",
@@ -82,6 +91,23 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/openapi.json", public=True),
         ),
         default_route=True,
+    ),
+    Function(
+        name="appeals-api",
+        handler="services.appeals.handler.lambda_handler",
+        service="appeals",
+        description="Appeals: intake, assignment across levels, resolution, ratings; consultation meetings",
+        routes=(
+            Route("POST", "/v1/appeals"),
+            Route("GET", "/v1/appeals"),
+            Route("GET", "/v1/appeals/{appeal_id}"),
+            Route("GET", "/v1/appeals/{appeal_id}/history"),
+            *(Route("POST", f"/v1/appeals/{{appeal_id}}/{action}") for action in APPEAL_ACTIONS),
+            Route("POST", "/v1/meetings"),
+            Route("GET", "/v1/meetings"),
+            Route("GET", "/v1/meetings/{meeting_id}"),
+        ),
+        access=_writer("APPEALS#"),
     ),
     Function(
         name="outbox-relay",

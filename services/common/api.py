@@ -206,3 +206,14 @@ def http_handler(app: APIGatewayHttpResolver, *, idempotency: bool = True) -> La
             return problems.internal_lambda_response()
 
     return lambda_handler
+
+
+def created(model: type) -> dict[int, dict[str, Any]]:
+    """OpenAPI ``responses`` for a route answering 201 with ``model`` and a ``Location`` header."""
+    return {
+        201: {
+            "description": "Created",
+            "content": {"application/json": {"model": model}},
+            "headers": {"Location": {"description": "The new resource", "schema": {"type": "string"}}},
+        }
+    }

@@ -111,6 +111,7 @@ def query_page(
     cursor: str | None = None,
     newest_first: bool = True,
     filter_expression: str | None = None,
+    filter_names: Mapping[str, str] | None = None,
     filter_values: Mapping[str, Any] | None = None,
 ) -> Page:
     """One page of a key-condition query (never a Scan), with an opaque cursor for the next page.
@@ -125,6 +126,8 @@ def query_page(
         condition += " AND #sk BETWEEN :lo AND :hi"
         names["#sk"] = sort_key
         expression_values[":lo"], expression_values[":hi"] = sort_between
+    if filter_names:
+        names.update(filter_names)
     if filter_values:
         expression_values.update(filter_values)
     request: dict[str, Any] = {

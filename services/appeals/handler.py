@@ -1,0 +1,105 @@
+"""Appeals API: intake, the lifecycle across levels, history, and consultation meetings (API.md, "Appeals")."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from services.appeals.logic import appeals, meetings
+from services.appeals.models import inputs
+from services.appeals.models.resources import Action, Appeal, AppealList, History, Meeting, MeetingList, Status
+from services.common.api import caller, create_app, created, http_handler
+from services.common.fields import CommunityParam, Cursor, Limit, YearParam
+from services.common.reference import AppealCategory
+
+app = create_app()
+TAGS = ["appeals"]
+
+
+@app.post("/v1/appeals", tags=TAGS, summary="Submit an appeal", responses=created(Appeal))
+def submit_appeal(body: inputs.NewAppeal) -> Response[Appeal]:
+    appeal = appeals.submit(body, by=caller(app))
+    return Response(201, "application/json", appeal, headers={"Location": f"/v1/appeals/{appeal.id}"})
+
+
+@app.get("/v1/appeals", tags=TAGS, summary="List appeals in the caller's scope, newest first")
+def list_appeals(
+    community_id: CommunityParam = None,
+    status: Annotated[Status | None, Query()] = None,
+    category: Annotated[AppealCategory | None, Query()] = None,
+    year: YearParam = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> AppealList:
+    return appeals.list_appeals(
+        by=caller(app),
+        community_id=community_id,
+        status=status,
+        category=category.value if category else None,
+        year=year,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@app.get("/v1/appeals/<appeal_id>", tags=TAGS, summary="One appeal")
+def get_appeal(appeal_id: str) -> Appeal:
+    return appeals.get(appeal_id, by=caller(app))
+
+
+@app.get("/v1/appeals/<appeal_id>/history", tags=TAGS, summary="Every action on the appeal, oldest first")
+def get_history(appeal_id: str) -> History:
+    return appeals.history(appeal_id, by=caller(app))
+
+
+@app.post("/v1/appeals/<appeal_id>/assign", tags=TAGS, summary="Assign to a department or member unit")
+def assign(appeal_id: str, body: inputs.Assign) -> Appeal:
+    return appeals.act(appeal_id, Action.ASSIGN, body, by=caller(app))
+
+
+@app.post("/v1/appeals/<appeal_id>/escalate", tags=TAGS, summary="Escalate: community → street → city")
+def escalate(appeal_id: str, body: inputs.Escalate) -> Appeal:
+    return appeals.act(appeal_id, Action.ESCALATE, body, by=caller(app))
+
+
+@app.post("/v1/appeals/<appeal_id>/resolve", tags=TAGS, summary="Resolve, on the spot or not, maybe at a meeting")
+def resolve(appeal_id: str, body: inputs.Resolve) -> Appeal:
+    return appeals.act(appeal_id, Action.RESOLVE, body, by=caller(app))
+
+
+@app.post("/v1/appeals/<appeal_id>/rate", tags=TAGS, summary="The submitter rates the resolution (closes it)")
+def rate(appeal_id: str, body: inputs.Rate) -> Appeal:
+    return appeals.act(appeal_id, Action.RATE, body, by=caller(app))
+
+
+@app.post("/v1/appeals/<appeal_id>/reopen", tags=TAGS, summary="The submitter reopens a resolved appeal")
+def reopen(appeal_id: str, body: inputs.Reopen) -> Appeal:
+    return appeals.act(appeal_id, Action.REOPEN, body, by=caller(app))
+
+
+@app.post("/v1/appeals/<appeal_id>/close", tags=TAGS, summary="Close without resolving: duplicate, withdrawn…")
+def close(appeal_id: str, body: inputs.Close) -> Appeal:
+    return appeals.act(appeal_id, Action.CLOSE, body, by=caller(app))
+
+
+@app.post(
+    "/v1/meetings", tags=["meetings"], summary="Record a building consultation meeting", responses=created(Meeting)
+)
+def record_meeting(body: inputs.NewMeeting) -> Response[Meeting]:
+    meeting = meetings.record(body, by=caller(app))
+    return Response(201, "application/json", meeting, headers={"Location": f"/v1/meetings/{meeting.id}"})
+
+
+@app.get("/v1/meetings", tags=["meetings"], summary="List meetings, newest first")
+def list_meetings(
+    community_id: CommunityParam = None, year: YearParam = None, limit: Limit = 20, cursor: Cursor = None
+) -> MeetingList:
+    return meetings.list_meetings(by=caller(app), community_id=community_id, year=year, limit=limit, cursor=cursor)
+
+
+@app.get("/v1/meetings/<meeting_id>", tags=["meetings"], summary="One meeting")
+def get_meeting(meeting_id: str) -> Meeting:
+    return meetings.get(meeting_id, by=caller(app))
+
+
+lambda_handler = http_handler(app)

@@ -1,0 +1,67 @@
+"""The event contract: the committed schemas match the models, and each event's fields are pinned here.
+
+If a test here fails after an intended change, update docs/events.schema.json (`make openapi`),
+docs/EVENTS.md and this table together, and say so in the change: consumers rely on these fields.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from services.common import contracts
+
+APPEAL = {"appeal_id", "community_id", "street_id", "category", "level", "submitted_at", "at"}
+
+PINNED = {
+    "AppealSubmitted": APPEAL | {"channel"},
+    "AppealAssigned": APPEAL | {"assignee"},
+    "AppealEscalated": APPEAL | {"from_level"},
+    "AppealResolved": APPEAL | {"first", "on_site", "at_meeting", "meeting_id", "seconds_to_resolve"},
+    "AppealRated": APPEAL | {"satisfaction"},
+    "AppealReopened": APPEAL,
+    "AppealClosed": APPEAL | {"reason"},
+    "MeetingHeld": {
+        "meeting_id",
+        "community_id",
+        "street_id",
+        "held_at",
+        "appeal_ids",
+        "appeals_discussed",
+        "resident_count",
+    },
+}
+
+
+def test_committed_schemas_are_up_to_date():
+    # If this fails, run `make openapi` and commit docs/events.schema.json.
+    assert contracts.SCHEMA_PATH.read_text(encoding="utf-8") == contracts.schemas_json()
+
+
+def test_every_event_type_is_pinned():
+    assert set(contracts.EVENT_TYPES) == set(PINNED)
+
+
+@pytest.mark.parametrize("event_type", sorted(PINNED))
+def test_event_fields_are_the_pinned_ones(event_type):
+    assert set(contracts.EVENT_TYPES[event_type].model_fields) == PINNED[event_type]
+
+
+@pytest.mark.parametrize("event_type", sorted(PINNED))
+def test_every_event_carries_its_scope(event_type):
+    required = set(contracts.EVENT_TYPES[event_type].model_json_schema()["required"])
+    assert {"community_id", "street_id"} <= required
+
+
+def test_unknown_fields_are_refused_by_the_consumer_side():
+    data = {
+        "meeting_id": "mtg_1",
+        "community_id": "cm_ninghe",
+        "street_id": "st_xiaguan",
+        "held_at": "2025-01-01T00:00:00Z",
+        "appeal_ids": [],
+        "appeals_discussed": 0,
+        "resident_count": 3,
+        "surprise": 1,
+    }
+    with pytest.raises(ValueError, match="surprise"):
+        contracts.parse_data("MeetingHeld", data)
