@@ -1,17 +1,112 @@
 """A little demo data for ``canger serve`` (not with ``--empty``).
 
 It goes in through the HTTP API itself, as a community worker would enter it, so demo data obeys
-every rule that real data does. Each service adds its records here as it lands; the directory's
-reference data needs no seeding.
+every rule that real data does. Each step sends an ``Idempotency-Key``, so restarting against a
+long-lived ``moto_server`` within 24 hours does not enter it twice.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-SEEDS: list[Any] = []
+from canger_local import tokens
+from canger_local.gateway import HttpRequest, handle
+from services.common.auth import Role
+from services.common.observability import logger
+
+
+@dataclass
+class DemoClient:
+    verifier: Any
+    steps: int = 0
+
+    def call(self, method: str, path: str, role: Role = Role.CITY_ADMIN, body: Any = None, **scope: Any) -> Any:
+        self.steps += 1
+        token = tokens.issue(role, sub=scope.pop("sub", f"demo-{role.value}"), **scope)
+        headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+        if method == "POST":
+            headers["idempotency-key"] = f"demo-{self.steps}-{path}"[:255]
+        request = HttpRequest(method, path, "", headers, json.dumps(body, ensure_ascii=False).encode() if body else b"")
+        response = handle(request, self.verifier)
+        if response.status >= 400:
+            raise RuntimeError(f"demo step {method} {path} failed: {response.status} {response.body[:300]!r}")
+        return json.loads(response.body) if response.body else None
+
+
+NINGHE = {"community_id": "cm_ninghe"}
+SANHE = {"community_id": "cm_sanhe"}
+OFFICER = {"street_id": "st_xiaguan"}
+
+
+def appeals(client: DemoClient) -> None:
+    """Appeals in two communities at every stage, a consultation meeting, an escalation to the street."""
+    post = client.call
+
+    def submit(title: str, category: str, community: dict, role: Role = Role.GRID_WORKER, **extra: Any) -> str:
+        body = {**community, "category": category, "title": title, "description": title, **extra}
+        scope = community if role is not Role.RESIDENT else {"sub": "demo-resident"}
+        return post("POST", "/v1/appeals", role, body, **scope)["id"]
+
+    parking = submit("小区门口乱停车，消防通道被占", "parking_traffic", NINGHE, channel="grid_visit")
+    lights = submit(
+        "三单元楼道灯不亮",
+        "housing_property",
+        NINGHE,
+        Role.RESIDENT,
+        contact={"name": "李女士", "phone": "13812345678"},
+    )
+    elderly = submit("独居老人希望有人定期探访", "elderly_care", NINGHE, channel="walk_in")
+    drains = submit("雨季小区下水道堵塞", "environment", NINGHE, channel="hotline")
+    school = submit("孩子入学咨询", "education", SANHE, channel="online")
+    submit("广场舞噪音扰民", "neighbour_dispute", SANHE, channel="grid_visit")
+
+    meeting = post(
+        "POST",
+        "/v1/meetings",
+        Role.COMMUNITY_STAFF,
+        {
+            **NINGHE,
+            "building": "宁和小区 3 栋",
+            "held_at": "2025-06-12T19:30:00+08:00",
+            "chair": "社区书记",
+            "departments": ["社区物业办", "下关交警中队", "城管"],
+            "resident_count": 26,
+            "appeal_ids": [parking, lights, drains],
+        },
+        **NINGHE,
+    )["id"]
+    staff = {"role": Role.COMMUNITY_STAFF, **NINGHE}
+    post(
+        "POST",
+        f"/v1/appeals/{parking}/resolve",
+        body={"resolution": "施划停车位并设置消防通道标识", "on_site": True, "meeting_id": meeting},
+        **staff,
+    )
+    post("POST", f"/v1/appeals/{lights}/assign", body={"assignee": "物业公司", "note": "三天内修好"}, **staff)
+    post("POST", f"/v1/appeals/{lights}/resolve", body={"resolution": "已更换灯具", "on_site": False}, **staff)
+    post(
+        "POST", f"/v1/appeals/{lights}/rate", Role.RESIDENT, {"satisfaction": 5, "comment": "很快"}, sub="demo-resident"
+    )
+    post("POST", f"/v1/appeals/{elderly}/assign", body={"assignee": "社区养老服务站"}, **staff)
+    post("POST", f"/v1/appeals/{drains}/escalate", body={"reason": "管网属市政，需街道协调"}, **staff)
+    post("POST", f"/v1/appeals/{drains}/assign", Role.STREET_OFFICER, {"assignee": "街道城建办"}, **OFFICER)
+    post(
+        "POST",
+        f"/v1/appeals/{school}/resolve",
+        Role.COMMUNITY_STAFF,
+        {"resolution": "已告知学区划分和报名时间", "on_site": True},
+        **SANHE,
+    )
+
+
+SEEDS: list[Callable[[DemoClient], None]] = [appeals]
 
 
 def seed(stack: Any) -> None:
+    client = DemoClient(stack.verifier)
     for step in SEEDS:
-        step(stack)
+        step(client)
+    logger.info("demo data loaded", steps=client.steps)

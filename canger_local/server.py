@@ -24,7 +24,7 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from canger_local import resources
+from canger_local import moto_guard, resources
 from canger_local.gateway import HttpRequest, handle
 from canger_local.tokens import Verifier
 from canger_local.worker import Worker
@@ -142,6 +142,7 @@ class LocalStack:
 def serve(host: str, port: int, *, empty: bool, on_ready: Any = None) -> None:
     """Start everything and serve until interrupted."""
     endpoint = configure_environment(os.environ.get("AWS_ENDPOINT_URL"))
+    moto_guard.serialize(aws.client("dynamodb"))
     queues = resources.create_all(get_settings())
     worker = Worker({catalog.EVENTS_QUEUE: queues.events_url})
     stack = LocalStack(worker=worker, verifier=Verifier(), ready=threading.Event())

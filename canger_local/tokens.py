@@ -32,9 +32,13 @@ def home() -> Path:
     return Path(os.environ.get("CANGER_HOME", Path.cwd() / ".canger"))
 
 
-@cache
 def _private_key() -> rsa.RSAPrivateKey:
-    path = home() / "jwt-signing-key.pem"
+    return _private_key_in(home())
+
+
+@cache
+def _private_key_in(directory: Path) -> rsa.RSAPrivateKey:
+    path = directory / "jwt-signing-key.pem"
     if path.exists():
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         assert isinstance(key, rsa.RSAPrivateKey)
@@ -50,8 +54,8 @@ def _private_key() -> rsa.RSAPrivateKey:
         os.link(tmp, path)
     except FileExistsError:
         tmp.unlink()
-        _private_key.cache_clear()
-        return _private_key()
+        _private_key_in.cache_clear()
+        return _private_key_in(directory)
     tmp.unlink()
     return key
 
@@ -63,7 +67,9 @@ def issue(
     street_id: str | None = None,
     sub: str | None = None,
     ttl_seconds: int = DEFAULT_TTL_SECONDS,
+    key_home: Path | None = None,
 ) -> str:
+    """A signed token. ``key_home``: the directory holding the signing key (default ``home()``)."""
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": sub or f"local-{role.value}-{uuid.uuid4().hex[:8]}",
@@ -78,7 +84,8 @@ def issue(
         claims[COMMUNITY_CLAIM] = community_id
     if street_id:
         claims[STREET_CLAIM] = street_id
-    return jwt.encode(claims, _private_key(), algorithm=ALGORITHM)
+    key = _private_key_in(key_home) if key_home else _private_key()
+    return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
 class InvalidToken(Exception):

@@ -12,30 +12,37 @@ import binascii
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
 
 from services.common import aws
 from services.common.errors import Conflict, InvalidInput
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+
+@cache
+def _serdes() -> tuple[Any, Any]:
+    # boto3 is imported on first use, not with the handler module: the cold-start budget (issue 2)
+    # leaves no room for a 75 ms import that a request which never reaches DynamoDB does not need.
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
 
 
 def marshal(item: Mapping[str, Any]) -> dict[str, Any]:
     """Python values → DynamoDB attribute values. ``None`` values are left out, not stored as NULL."""
-    return {key: _serializer.serialize(value) for key, value in item.items() if value is not None}
+    serializer = _serdes()[0]
+    return {key: serializer.serialize(value) for key, value in item.items() if value is not None}
 
 
 def unmarshal(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+    deserializer = _serdes()[1]
+    return {key: deserializer.deserialize(value) for key, value in item.items()}
 
 
 def values(mapping: Mapping[str, Any]) -> dict[str, Any]:
     """Marshal ``ExpressionAttributeValues``: ``values({":v": 3})``."""
-    return {key: _serializer.serialize(value) for key, value in mapping.items()}
+    serializer = _serdes()[0]
+    return {key: serializer.serialize(value) for key, value in mapping.items()}
 
 
 class WriteConflict(Conflict):
@@ -49,6 +56,8 @@ class WriteConflict(Conflict):
 
 def transact_write(transact_items: Sequence[Mapping[str, Any]]) -> None:
     """One ``TransactWriteItems`` call; a failed condition becomes ``WriteConflict``."""
+    from botocore.exceptions import ClientError
+
     try:
         aws.client("dynamodb").transact_write_items(TransactItems=list(transact_items))
     except ClientError as error:

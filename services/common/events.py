@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
 from services.common import aws
@@ -118,6 +117,8 @@ def publish(events: Sequence[Event]) -> set[str]:
     this returns (or what a crash kept it from returning). A response with ``FailedEntryCount > 0``
     names the failed entries by position; an error response fails the whole batch.
     """
+    from botocore.exceptions import BotoCoreError, ClientError  # with boto3, on first use
+
     failed: set[str] = set()
     bus = get_settings().event_bus
     for batch in _batches(events):

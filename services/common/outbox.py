@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from services.common import aws, dynamo, events
 from services.common.config import get_settings
 from services.common.events import Event, to_rfc3339, utc_now
@@ -137,6 +135,8 @@ def relay(*, now: datetime | None = None, not_yet_due: bool = False, limit: int 
     due = pending(due_by=None if not_yet_due else now, limit=limit)
     if not due:
         return RelayResult(due=0, published=0, failed=0)
+    from botocore.exceptions import ClientError  # with boto3, on first use
+
     to_send = [_event_from_item(item) for item in due]
     failed = events.publish(to_send)
     client = aws.client("dynamodb")

@@ -40,6 +40,18 @@ class LocalServer:
             cwd=ROOT,
         ).stdout.strip()
 
+    def sign(
+        self, role: str, *, community: str | None = None, street: str | None = None, sub: str | None = None
+    ) -> str:
+        """A token for this server, signed in-process with its key (``token`` runs the real CLI instead)."""
+        from canger_local import tokens
+        from services.common.auth import Role
+
+        return tokens.issue(Role(role), community_id=community, street_id=street, sub=sub, key_home=self.home)
+
+    def headers(self, role: str, **scope: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.sign(role, **scope)}"}
+
     def url(self, path: str) -> str:
         return self.base_url + path
 

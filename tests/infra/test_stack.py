@@ -145,3 +145,29 @@ def test_cfn_lint_finds_no_error(assembly):
 def test_functions_run_without_the_xray_sdk_by_default(template):
     for function in _resources(template, "AWS::Lambda::Function").values():
         assert function["Properties"]["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == "true"
+
+
+def _statements_of(template: Template, function_name: str) -> list[dict]:
+    prefix = "Functions" + function_name.replace("-", "")
+    policies = [p for name, p in _resources(template, "AWS::IAM::Policy").items() if name.startswith(prefix)]
+    return [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+
+
+@pytest.mark.parametrize("spec", [f for f in catalog.FUNCTIONS if f.access.records_prefixes], ids=lambda f: f.name)
+def test_each_function_touches_only_its_own_records(template, spec):
+    records = [
+        s
+        for s in _statements_of(template, spec.name)
+        if "dynamodb:Query" in s["Action"] and "LeadingKeys" in json.dumps(s.get("Condition", {}))
+    ]
+    assert len(records) == 1
+    assert records[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
+        f"{prefix}*" for prefix in spec.access.records_prefixes
+    ]
+    assert ("dynamodb:PutItem" in records[0]["Action"]) is spec.access.records_write
+
+
+@pytest.mark.parametrize("spec", [f for f in catalog.FUNCTIONS if f.access.publishes_events], ids=lambda f: f.name)
+def test_publishers_may_put_events_on_the_canger_bus_only(template, spec):
+    puts = [s for s in _statements_of(template, spec.name) if s["Action"] == "events:PutEvents"]
+    assert len(puts) == 1 and puts[0]["Resource"] != "*"

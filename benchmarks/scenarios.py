@@ -1,0 +1,126 @@
+"""The requests ``request_cost.py`` measures, per service: each prepares its state, then sends one request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from services.common.api import LambdaHandler
+
+STAFF = {"sub": "bench-staff", "cognito:groups": "[community_staff]", "custom:community_id": "cm_ninghe"}
+RESIDENT = {"sub": "bench-resident", "cognito:groups": "[resident]"}
+
+
+class Context:
+    function_name = "bench"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:000000000000:function:bench"
+    aws_request_id = "bench"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def event(method: str, path: str, claims: dict, body: Any = None, query: dict | None = None, key: str | None = None):
+    headers = {"content-type": "application/json", **({"idempotency-key": key} if key else {})}
+    return {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": "&".join(f"{k}={v}" for k, v in (query or {}).items()),
+        "queryStringParameters": query,
+        "headers": headers,
+        "requestContext": {
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"},
+            "requestId": "bench",
+            "stage": "$default",
+            "authorizer": {"jwt": {"claims": claims, "scopes": None}},
+        },
+        "body": json.dumps(body, ensure_ascii=False) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+@dataclass
+class Scenario:
+    name: str
+    handler: Callable[[], LambdaHandler]
+    prepare: Callable[[int], dict]
+    expected_status: int
+
+    def invoke(self, request: dict) -> int:
+        return self.handler()(request, Context())["statusCode"]
+
+
+def call(handler: LambdaHandler, request: dict) -> dict:
+    response = handler(request, Context())
+    return json.loads(response["body"])
+
+
+# --- appeals ---------------------------------------------------------------------------------------
+
+
+@cache
+def appeals_handler() -> LambdaHandler:
+    from services.appeals.handler import lambda_handler
+
+    return lambda_handler
+
+
+NEW_APPEAL = {
+    "community_id": "cm_ninghe",
+    "grid_id": "gr_ninghe_01",
+    "category": "parking_traffic",
+    "title": "小区门口乱停车",
+    "description": "晚上消防通道被占，希望物业和交警一起处理",
+    "channel": "grid_visit",
+    "contact": {"name": "李四", "phone": "13912345678"},
+}
+
+
+def _new_appeal(_: int) -> dict:
+    return event("POST", "/v1/appeals", RESIDENT, NEW_APPEAL)
+
+
+def _new_appeal_idempotent(n: int) -> dict:
+    return event("POST", "/v1/appeals", RESIDENT, NEW_APPEAL, key=f"bench-{n}")
+
+
+def _assign(_: int) -> dict:
+    appeal = call(appeals_handler(), _new_appeal(0))
+    return event("POST", f"/v1/appeals/{appeal['id']}/assign", STAFF, {"assignee": "物业公司", "note": "三天内"})
+
+
+_last_appeal: dict[str, str] = {}
+
+
+def _get(n: int) -> dict:
+    if not _last_appeal:
+        _last_appeal["id"] = call(appeals_handler(), _new_appeal(0))["id"]
+    return event("GET", f"/v1/appeals/{_last_appeal['id']}", STAFF)
+
+
+def _list(_: int) -> dict:
+    return event("GET", "/v1/appeals", STAFF, query={"year": "2026", "limit": "20"})
+
+
+def appeals() -> list[Scenario]:
+    return [
+        Scenario("POST /v1/appeals", appeals_handler, _new_appeal, 201),
+        Scenario("POST /v1/appeals (Idempotency-Key)", appeals_handler, _new_appeal_idempotent, 201),
+        Scenario("POST /v1/appeals/{id}/assign", appeals_handler, _assign, 200),
+        Scenario("GET /v1/appeals/{id}", appeals_handler, _get, 200),
+        Scenario("GET /v1/appeals?year= (page of 20)", appeals_handler, _list, 200),
+    ]
+
+
+SERVICES: dict[str, Callable[[], list[Scenario]]] = {"appeals": appeals}
+
+
+def all_scenarios(service: str | None) -> Iterator[Scenario]:
+    for name, scenarios in SERVICES.items():
+        if service in (None, name):
+            yield from scenarios()

@@ -1,0 +1,35 @@
+"""One DynamoDB request at a time from the local server, because moto's transactions are not thread-safe.
+
+moto runs ``TransactWriteItems`` by deep-copying each table it touches and, if a condition fails,
+putting the copy back. Two requests at once then lose writes: officer A's transaction commits while
+officer B's is between its copy and its rollback, and B's rollback restores the table as it was
+before A (seen in ``tests/http/test_appeals_http.py::test_two_officers_racing_exactly_one_wins``).
+DynamoDB itself has no such problem, so this guard lives in the local server only: every DynamoDB
+call its handlers make holds one lock, whether moto is embedded or an external ``moto_server``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+_LOCK = threading.Lock()
+_HELD = "canger_holds_dynamodb_lock"
+
+
+def _acquire(context: dict[str, Any], **_: Any) -> None:
+    _LOCK.acquire()
+    context[_HELD] = True
+
+
+def _release(context: dict[str, Any], **_: Any) -> None:
+    # after-call on success, after-call-error when the request itself failed: exactly one of them runs.
+    if context.pop(_HELD, False):
+        _LOCK.release()
+
+
+def serialize(dynamodb_client: Any) -> None:
+    events = dynamodb_client.meta.events
+    events.register("before-call.dynamodb", _acquire, unique_id="canger-moto-guard-acquire")
+    events.register("after-call.dynamodb", _release, unique_id="canger-moto-guard-release")
+    events.register("after-call-error.dynamodb", _release, unique_id="canger-moto-guard-release-error")
