@@ -7,6 +7,7 @@ import paths and imports none of them.
     function          kind       trigger
     directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, unmatched routes
     appeals-api       http       /v1/appeals…, /v1/meetings…
+    volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
     outbox-relay      schedule   every minute
 """
 
@@ -108,6 +109,25 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/meetings/{meeting_id}"),
         ),
         access=_writer("APPEALS#"),
+    ),
+    Function(
+        name="volunteers-api",
+        handler="services.volunteers.handler.lambda_handler",
+        service="volunteers",
+        description="Volunteer teams, registration, activities with hours, yearly service records",
+        routes=(
+            Route("POST", "/v1/teams"),
+            Route("GET", "/v1/teams"),
+            Route("GET", "/v1/teams/{team_id}"),
+            Route("POST", "/v1/volunteers"),
+            Route("GET", "/v1/volunteers"),
+            Route("GET", "/v1/volunteers/{volunteer_id}"),
+            Route("GET", "/v1/volunteers/{volunteer_id}/record"),
+            Route("POST", "/v1/activities"),
+            Route("GET", "/v1/activities"),
+            Route("GET", "/v1/activities/{activity_id}"),
+        ),
+        access=_writer("VOLUNTEERS#"),
     ),
     Function(
         name="outbox-relay",

@@ -54,6 +54,36 @@ class WriteConflict(Conflict):
         self.reasons = list(reasons)
 
 
+def put(table: str, item: Mapping[str, Any], condition: str, condition_values: Mapping[str, Any] | None = None) -> dict:
+    """A ``Put`` transaction item: ``put(table, item, "attribute_not_exists(pk)")``."""
+    request: dict[str, Any] = {"TableName": table, "Item": marshal(item), "ConditionExpression": condition}
+    if condition_values:
+        request["ExpressionAttributeValues"] = values(condition_values)
+    return {"Put": request}
+
+
+def in_community(table: str, key: Mapping[str, Any], community_id: str) -> dict:
+    """A ``ConditionCheck`` transaction item: the item at ``key`` exists and belongs to ``community_id``.
+
+    How a write checks a reference (an appeal discussed at a meeting, a volunteer's team) without
+    reading it first: the check fails the whole transaction, and its position in ``WriteConflict.reasons``
+    says which reference was wrong.
+    """
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": marshal(key),
+            "ConditionExpression": "attribute_exists(pk) AND community_id = :cid",
+            "ExpressionAttributeValues": values({":cid": community_id}),
+        }
+    }
+
+
+def year_range(bounds: tuple[str, str] | None) -> tuple[str, str] | None:
+    """Sort-key bounds for ``<time>#<id>`` keys within a year (``years.year_bounds``), or None for all."""
+    return (bounds[0], bounds[1] + "#~") if bounds else None
+
+
 def transact_write(transact_items: Sequence[Mapping[str, Any]]) -> None:
     """One ``TransactWriteItems`` call; a failed condition becomes ``WriteConflict``."""
     from botocore.exceptions import ClientError

@@ -21,6 +21,11 @@ def year_of(moment: datetime) -> int:
     return moment.astimezone(get_settings().zone).year
 
 
+def local_date(moment: datetime) -> date:
+    """The calendar day of ``moment`` in the report time zone (what a certificate prints)."""
+    return moment.astimezone(get_settings().zone).date()
+
+
 def year_start(year: int) -> datetime:
     return datetime(year, 1, 1, tzinfo=get_settings().zone).astimezone(UTC)
 

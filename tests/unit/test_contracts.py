@@ -29,6 +29,19 @@ PINNED = {
         "appeals_discussed",
         "resident_count",
     },
+    "TeamCreated": {"team_id", "community_id", "street_id", "group", "at"},
+    "VolunteerRegistered": {"volunteer_id", "community_id", "street_id", "group", "skills", "team_ids", "at"},
+    "ActivityLogged": {
+        "activity_id",
+        "community_id",
+        "street_id",
+        "team_id",
+        "field",
+        "started_at",
+        "ended_at",
+        "residents_served",
+        "participants",
+    },
 }
 
 

@@ -144,21 +144,11 @@ def _history_entry(item: dict[str, Any]) -> HistoryEntry:
 
 
 def _put(item: dict[str, Any], condition: str, condition_values: dict[str, Any] | None = None) -> dict[str, Any]:
-    put: dict[str, Any] = {"TableName": _table(), "Item": dynamo.marshal(item), "ConditionExpression": condition}
-    if condition_values:
-        put["ExpressionAttributeValues"] = dynamo.values(condition_values)
-    return {"Put": put}
+    return dynamo.put(_table(), item, condition, condition_values)
 
 
 def _belongs_to(key: dict[str, str], community_id: str) -> dict[str, Any]:
-    return {
-        "ConditionCheck": {
-            "TableName": _table(),
-            "Key": dynamo.marshal(key),
-            "ConditionExpression": "attribute_exists(pk) AND community_id = :cid",
-            "ExpressionAttributeValues": dynamo.values({":cid": community_id}),
-        }
-    }
+    return dynamo.in_community(_table(), key, community_id)
 
 
 def get_appeal(appeal_id: str) -> Appeal | None:
@@ -247,7 +237,7 @@ def list_appeals(listing: Listing, *, limit: int, cursor: str | None) -> dynamo.
         partition_key=f"{listing.index}pk",
         partition_value=listing.partition,
         sort_key=f"{listing.index}sk",
-        sort_between=(listing.year_bounds[0], listing.year_bounds[1] + "#~") if listing.year_bounds else None,
+        sort_between=dynamo.year_range(listing.year_bounds),
         limit=limit,
         cursor=cursor,
         filter_expression=" AND ".join(conditions) or None,
@@ -311,7 +301,7 @@ def list_meetings(
         partition_key=f"{index}pk",
         partition_value=partition,
         sort_key=f"{index}sk",
-        sort_between=(year_bounds[0], year_bounds[1] + "#~") if year_bounds else None,
+        sort_between=dynamo.year_range(year_bounds),
         limit=limit,
         cursor=cursor,
     )

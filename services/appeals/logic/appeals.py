@@ -31,16 +31,9 @@ from services.common.events import Event, new_event, utc_now
 from services.common.fields import mask_phone
 from services.common.ids import is_id, new_id
 from services.common.observability import logger
-from services.common.reference import Community, directory
+from services.common.reference import community_or_422, directory
 
 SERVICE = "appeals"
-
-
-def community_or_422(community_id: str, field: str = "community_id") -> Community:
-    community = directory().community(community_id)
-    if community is None:
-        raise InvalidInput.field(field, "No community has this id; see GET /v1/communities.")
-    return community
 
 
 def shown_to(who: Principal, appeal: Appeal) -> Appeal:

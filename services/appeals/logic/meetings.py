@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.appeals.dal import store
-from services.appeals.logic.appeals import SERVICE, community_or_422
+from services.appeals.logic.appeals import SERVICE
 from services.appeals.models import inputs
 from services.appeals.models.resources import Meeting, MeetingList
 from services.common import years
@@ -19,6 +19,7 @@ from services.common.errors import FieldError, InvalidInput, NotAllowed, NotFoun
 from services.common.events import new_event, utc_now
 from services.common.ids import is_id, new_id
 from services.common.observability import logger
+from services.common.reference import community_or_422
 
 # A meeting is recorded after it is held; a little clock skew between devices is forgiven.
 CLOCK_SKEW = timedelta(minutes=10)

@@ -29,6 +29,7 @@ from services.common.contracts.appeals import (
     MeetingHeld,
 )
 from services.common.contracts.base import EventData
+from services.common.contracts.volunteers import ActivityLogged, TeamCreated, VolunteerRegistered
 
 EVENT_TYPES: dict[str, type[EventData]] = {
     model.__name__: model
@@ -41,6 +42,9 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         AppealReopened,
         AppealClosed,
         MeetingHeld,
+        TeamCreated,
+        VolunteerRegistered,
+        ActivityLogged,
     )
 }
 

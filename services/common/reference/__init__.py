@@ -182,6 +182,16 @@ class Directory:
         return [c for c in self.communities.values() if c.street_id == street_id]
 
 
+def community_or_422(community_id: str, field: str = "community_id") -> Community:
+    """The community with this id, or a 422 naming ``field``: what every write referencing one needs."""
+    from services.common.errors import InvalidInput
+
+    community = directory().community(community_id)
+    if community is None:
+        raise InvalidInput.field(field, "No community has this id; see GET /v1/communities.")
+    return community
+
+
 @cache
 def directory() -> Directory:
     """Dali's directory, loaded once from ``dali.json`` (see its ``_note`` on which names are verified)."""

@@ -1,0 +1,45 @@
+"""Events of the volunteers service (source ``canger.volunteers``).
+
+TeamCreated          a volunteer team                                      counts by ``at``
+VolunteerRegistered  a volunteer (no name, no phone)                       counts by ``at``
+ActivityLogged       an activity: field, residents served (person-times) and each participant's
+                     hours in whole tenths, so hours sum exactly; counts by ``started_at``
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.common.contracts.base import EventData
+from services.common.fields import UtcDateTime
+
+
+class TeamCreated(EventData):
+    team_id: str
+    group: str
+    at: UtcDateTime
+
+
+class VolunteerRegistered(EventData):
+    volunteer_id: str
+    group: str
+    skills: list[str]
+    team_ids: list[str]
+    at: UtcDateTime
+
+
+class ParticipantHours(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    volunteer_id: str
+    hours_tenths: int = Field(gt=0, description="Hours × 10: 2.5 h is 25")
+
+
+class ActivityLogged(EventData):
+    activity_id: str
+    team_id: str | None
+    field: str
+    started_at: UtcDateTime
+    ended_at: UtcDateTime
+    residents_served: int = Field(ge=0)
+    participants: list[ParticipantHours]

@@ -1,0 +1,353 @@
+"""The volunteers service's only door to DynamoDB: teams, volunteers, activities, service records.
+
+Items (Records table; every key starts ``VOLUNTEERS#``)::
+
+    team           pk VOLUNTEERS#TEAM#<id>            sk TEAM           member_count
+    membership     pk VOLUNTEERS#TEAM#<team>          sk MEMBER#<volunteer>
+    volunteer      pk VOLUNTEERS#VOLUNTEER#<id>       sk VOLUNTEER      total_tenths (hours × 10)
+    service entry  pk VOLUNTEERS#VOLUNTEER#<id>       sk SERVICE#<started_at>#<activity>
+    phone claim    pk VOLUNTEERS#PHONE#<sha256>       sk PHONE          volunteer_id (a phone registers once)
+    activity       pk VOLUNTEERS#ACTIVITY#<id>        sk ACTIVITY
+
+A volunteer's service entries sort just before the profile (``SERVICE#…`` < ``VOLUNTEER``), so one
+Query from a year's first entry to the profile returns that year's record and the volunteer together.
+
+Listings (sort key ``<registered_at | created_at | started_at>#<id>``)::
+
+    gsi1  VOLUNTEERS#COMMUNITY#<cid>#TEAMS | #VOLUNTEERS | #ACTIVITIES
+    gsi2  VOLUNTEERS#COMMUNITY#<cid>#ACTIVITIES#FIELD#<field>
+    gsi5  VOLUNTEERS#STREET#<sid>#TEAMS | #VOLUNTEERS | #ACTIVITIES
+    gsi6  VOLUNTEERS#CITY#TEAMS | #VOLUNTEERS | #ACTIVITIES
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from services.common import aws, dynamo, outbox
+from services.common.config import get_settings
+from services.common.errors import Conflict, FieldError, InvalidInput
+from services.common.events import Event, to_rfc3339
+from services.common.hours import from_tenths
+from services.volunteers.models.resources import (
+    Activity,
+    ParticipantView,
+    ServiceEntry,
+    Team,
+    Volunteer,
+)
+
+TEAM_SK, VOLUNTEER_SK, ACTIVITY_SK, PHONE_SK = "TEAM", "VOLUNTEER", "ACTIVITY", "PHONE"
+SERVICE_PREFIX = "SERVICE#"
+
+
+def _table() -> str:
+    return get_settings().records_table
+
+
+def team_key(team_id: str) -> dict[str, str]:
+    return {"pk": f"VOLUNTEERS#TEAM#{team_id}", "sk": TEAM_SK}
+
+
+def volunteer_key(volunteer_id: str) -> dict[str, str]:
+    return {"pk": f"VOLUNTEERS#VOLUNTEER#{volunteer_id}", "sk": VOLUNTEER_SK}
+
+
+def activity_key(activity_id: str) -> dict[str, str]:
+    return {"pk": f"VOLUNTEERS#ACTIVITY#{activity_id}", "sk": ACTIVITY_SK}
+
+
+def phone_key(phone: str) -> dict[str, str]:
+    # Hashed: the key (which shows up in metrics and capacity reports) does not spell out the number.
+    return {"pk": f"VOLUNTEERS#PHONE#{hashlib.sha256(phone.encode()).hexdigest()}", "sk": PHONE_SK}
+
+
+def _listed(kind: str, community_id: str, street_id: str, sort: str) -> dict[str, str]:
+    return {
+        "gsi1pk": f"VOLUNTEERS#COMMUNITY#{community_id}#{kind}",
+        "gsi1sk": sort,
+        "gsi5pk": f"VOLUNTEERS#STREET#{street_id}#{kind}",
+        "gsi5sk": sort,
+        "gsi6pk": f"VOLUNTEERS#CITY#{kind}",
+        "gsi6sk": sort,
+    }
+
+
+def _fields(model: type, item: dict[str, Any], *ints: str) -> dict[str, Any]:
+    fields = {name: item.get(name) for name in model.model_fields}
+    for name in ints:
+        fields[name] = int(fields[name])
+    return fields
+
+
+# --- teams -----------------------------------------------------------------------------------------
+
+
+def _team_item(team: Team) -> dict[str, Any]:
+    sort = f"{to_rfc3339(team.created_at)}#{team.id}"
+    return {
+        **team_key(team.id),
+        **team.model_dump(mode="json"),
+        **_listed("TEAMS", team.community_id, team.street_id, sort),
+    }
+
+
+def _team(item: dict[str, Any]) -> Team:
+    return Team.model_validate(_fields(Team, item, "member_count"))
+
+
+def create_team(team: Team, events: list[Event]) -> None:
+    outbox.write_and_publish([dynamo.put(_table(), _team_item(team), "attribute_not_exists(pk)")], events)
+
+
+def get_team(team_id: str) -> Team | None:
+    item = dynamo.get_item(_table(), team_key(team_id))
+    return _team(item) if item else None
+
+
+def list_teams(index: str, partition: str, *, limit: int, cursor: str | None) -> dynamo.Page:
+    page = _query(index, partition, None, limit, cursor)
+    return dynamo.Page([_team(i) for i in page.items], page.next_cursor)
+
+
+# --- volunteers ------------------------------------------------------------------------------------
+
+
+def _volunteer_item(volunteer: Volunteer, total_tenths: int) -> dict[str, Any]:
+    sort = f"{to_rfc3339(volunteer.registered_at)}#{volunteer.id}"
+    item = {**volunteer_key(volunteer.id), **volunteer.model_dump(mode="json"), "total_tenths": total_tenths}
+    del item["total_hours"]  # derived from total_tenths, which activities ADD to
+    return {**item, **_listed("VOLUNTEERS", volunteer.community_id, volunteer.street_id, sort)}
+
+
+def _volunteer(item: dict[str, Any]) -> Volunteer:
+    fields = _fields(Volunteer, item)
+    fields["total_hours"] = from_tenths(item.get("total_tenths", 0))
+    return Volunteer.model_validate(fields)
+
+
+def register(volunteer: Volunteer, events: list[Event]) -> None:
+    """The volunteer, their phone's claim, their team memberships (each team checked and counted): one transaction.
+
+    Raises ``Conflict`` with ``existing_id`` if the phone is registered, ``InvalidInput`` naming
+    ``team_ids[i]`` for a team that is not the volunteer's community's.
+    """
+    table = _table()
+    teams = [
+        {
+            "Update": {
+                "TableName": table,
+                "Key": dynamo.marshal(team_key(team_id)),
+                "UpdateExpression": "ADD member_count :one",
+                "ConditionExpression": "attribute_exists(pk) AND community_id = :cid",
+                "ExpressionAttributeValues": dynamo.values({":one": 1, ":cid": volunteer.community_id}),
+            }
+        }
+        for team_id in volunteer.team_ids
+    ]
+    members = [
+        dynamo.put(
+            table,
+            {"pk": team_key(t)["pk"], "sk": f"MEMBER#{volunteer.id}", "volunteer_id": volunteer.id},
+            "attribute_not_exists(pk)",
+        )
+        for t in volunteer.team_ids
+    ]
+    items = [
+        dynamo.put(table, {**phone_key(volunteer.phone), "volunteer_id": volunteer.id}, "attribute_not_exists(pk)"),
+        dynamo.put(table, _volunteer_item(volunteer, 0), "attribute_not_exists(pk)"),
+        *teams,
+        *members,
+    ]
+    try:
+        outbox.write_and_publish(items, events)
+    except dynamo.WriteConflict as conflict:
+        if conflict.reasons[0] == "ConditionalCheckFailed":
+            claim = dynamo.get_item(table, phone_key(volunteer.phone), consistent=True) or {}
+            raise Conflict(
+                "A volunteer with this phone number is registered already.", existing_id=claim.get("volunteer_id")
+            ) from None
+        failed = [
+            FieldError(f"team_ids[{n}]", "No team of this community has this id.")
+            for n, reason in enumerate(conflict.reasons[2 : 2 + len(teams)])
+            if reason == "ConditionalCheckFailed"
+        ]
+        if failed:
+            raise InvalidInput(failed) from None
+        raise
+
+
+def get_volunteer(volunteer_id: str) -> Volunteer | None:
+    item = dynamo.get_item(_table(), volunteer_key(volunteer_id))
+    return _volunteer(item) if item else None
+
+
+def list_volunteers(index: str, partition: str, *, limit: int, cursor: str | None) -> dynamo.Page:
+    page = _query(index, partition, None, limit, cursor)
+    return dynamo.Page([_volunteer(i) for i in page.items], page.next_cursor)
+
+
+def list_team_members(team_id: str, *, limit: int, cursor: str | None) -> dynamo.Page:
+    """A team's volunteers: its membership items (one Query), then the volunteers (one BatchGetItem)."""
+    page = dynamo.query_page(
+        _table(),
+        index=None,
+        partition_key="pk",
+        partition_value=team_key(team_id)["pk"],
+        sort_key="sk",
+        sort_between=("MEMBER#", "MEMBER#~"),
+        limit=limit,
+        cursor=cursor,
+    )
+    ids = [item["volunteer_id"] for item in page.items]
+    found = _batch_get([volunteer_key(i) for i in ids])
+    by_id = {item["id"]: _volunteer(item) for item in found}
+    return dynamo.Page([by_id[i] for i in ids if i in by_id], page.next_cursor)
+
+
+def _batch_get(keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+    if not keys:
+        return []
+    client, table = aws.client("dynamodb"), _table()
+    request = {table: {"Keys": [dynamo.marshal(k) for k in keys]}}
+    found: list[dict[str, Any]] = []
+    while request:
+        response = client.batch_get_item(RequestItems=request)
+        found += [dynamo.unmarshal(i) for i in response.get("Responses", {}).get(table, [])]
+        request = response.get("UnprocessedKeys") or {}
+    return found
+
+
+def service_record(volunteer_id: str, bounds: tuple[str, str]) -> tuple[Volunteer | None, list[ServiceEntry], int]:
+    """The volunteer, their service entries within ``bounds`` and those entries' total tenths: one Query."""
+    page = dynamo.query_page(
+        _table(),
+        index=None,
+        partition_key="pk",
+        partition_value=volunteer_key(volunteer_id)["pk"],
+        sort_key="sk",
+        sort_between=(f"{SERVICE_PREFIX}{bounds[0]}", VOLUNTEER_SK),
+        limit=10_000,
+        newest_first=False,
+    )
+    volunteer = next((_volunteer(i) for i in page.items if i["sk"] == VOLUNTEER_SK), None)
+    # The range runs on to the profile, past the year's end; later entries are dropped here.
+    within = [i for i in page.items if i["sk"].startswith(SERVICE_PREFIX) and i["started_at"] <= bounds[1]]
+    entries = [
+        ServiceEntry(
+            id=i["activity_id"],
+            title=i["title"],
+            field=i["field"],
+            date=i["date"],
+            hours=from_tenths(i["hours_tenths"]),
+        )
+        for i in within
+    ]
+    return volunteer, entries, sum(int(i["hours_tenths"]) for i in within)
+
+
+# --- activities ------------------------------------------------------------------------------------
+
+
+def _activity_item(activity: Activity, tenths: dict[str, int]) -> dict[str, Any]:
+    sort = f"{to_rfc3339(activity.started_at)}#{activity.id}"
+    item = {**activity_key(activity.id), **activity.model_dump(mode="json", exclude={"participants", "total_hours"})}
+    item["participants"] = [{"volunteer_id": v, "hours_tenths": t} for v, t in tenths.items()]
+    item["gsi2pk"] = f"VOLUNTEERS#COMMUNITY#{activity.community_id}#ACTIVITIES#FIELD#{activity.field}"
+    item["gsi2sk"] = sort
+    return {**item, **_listed("ACTIVITIES", activity.community_id, activity.street_id, sort)}
+
+
+def _activity(item: dict[str, Any]) -> Activity:
+    fields = _fields(Activity, item, "residents_served")
+    participants = [
+        ParticipantView(volunteer_id=p["volunteer_id"], hours=from_tenths(p["hours_tenths"]))
+        for p in item["participants"]
+    ]
+    total = sum(int(p["hours_tenths"]) for p in item["participants"])
+    return Activity.model_validate({**fields, "participants": participants, "total_hours": from_tenths(total)})
+
+
+def log_activity(activity: Activity, tenths: dict[str, int], date: str, events: list[Event]) -> None:
+    """The activity, each participant's total and service entry, a check of its team: one transaction.
+
+    An unknown volunteer fails the transaction and is named as ``participants[i].volunteer_id``.
+    """
+    table = _table()
+    started = to_rfc3339(activity.started_at)
+    totals = [
+        {
+            "Update": {
+                "TableName": table,
+                "Key": dynamo.marshal(volunteer_key(volunteer_id)),
+                "UpdateExpression": "ADD total_tenths :t",
+                "ConditionExpression": "attribute_exists(pk)",
+                "ExpressionAttributeValues": dynamo.values({":t": hours_tenths}),
+            }
+        }
+        for volunteer_id, hours_tenths in tenths.items()
+    ]
+    entries = [
+        dynamo.put(
+            table,
+            {
+                "pk": volunteer_key(volunteer_id)["pk"],
+                "sk": f"{SERVICE_PREFIX}{started}#{activity.id}",
+                "activity_id": activity.id,
+                "title": activity.title,
+                "field": activity.field,
+                "started_at": started,
+                "date": date,
+                "hours_tenths": hours_tenths,
+            },
+            "attribute_not_exists(pk)",
+        )
+        for volunteer_id, hours_tenths in tenths.items()
+    ]
+    items = [dynamo.put(table, _activity_item(activity, tenths), "attribute_not_exists(pk)"), *totals, *entries]
+    if activity.team_id:
+        items.append(dynamo.in_community(table, team_key(activity.team_id), activity.community_id))
+    try:
+        outbox.write_and_publish(items, events)
+    except dynamo.WriteConflict as conflict:
+        failed = [
+            FieldError(f"participants[{n}].volunteer_id", "No volunteer has this id.")
+            for n, reason in enumerate(conflict.reasons[1 : 1 + len(totals)])
+            if reason == "ConditionalCheckFailed"
+        ]
+        if activity.team_id and conflict.reasons[len(items) - 1] == "ConditionalCheckFailed":
+            failed.append(FieldError("team_id", "No team of this community has this id."))
+        if failed:
+            raise InvalidInput(failed) from None
+        raise
+
+
+def get_activity(activity_id: str) -> Activity | None:
+    item = dynamo.get_item(_table(), activity_key(activity_id))
+    return _activity(item) if item else None
+
+
+def list_activities(
+    index: str, partition: str, *, bounds: tuple[str, str] | None, field: str | None, limit: int, cursor: str | None
+) -> dynamo.Page:
+    page = _query(index, partition, bounds, limit, cursor, field=field)
+    return dynamo.Page([_activity(i) for i in page.items], page.next_cursor)
+
+
+def _query(
+    index: str, partition: str, bounds: tuple[str, str] | None, limit: int, cursor: str | None, field: str | None = None
+) -> dynamo.Page:
+    return dynamo.query_page(
+        _table(),
+        index=index,
+        partition_key=f"{index}pk",
+        partition_value=partition,
+        sort_key=f"{index}sk",
+        sort_between=dynamo.year_range(bounds),
+        limit=limit,
+        cursor=cursor,
+        filter_expression="#field = :field" if field else None,
+        filter_names={"#field": "field"} if field else None,
+        filter_values={":field": field} if field else None,
+    )

@@ -1,0 +1,104 @@
+"""Volunteers API: teams, registration, activities with hours, service records (API.md, "Volunteers")."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from services.common.api import caller, create_app, created, http_handler
+from services.common.fields import CommunityParam, Cursor, Limit, YearParam
+from services.common.reference import ServiceField
+from services.volunteers.logic import volunteers
+from services.volunteers.models import inputs
+from services.volunteers.models.resources import (
+    Activity,
+    ActivityList,
+    ServiceRecord,
+    Team,
+    TeamList,
+    Volunteer,
+    VolunteerList,
+)
+
+app = create_app()
+TAGS = ["volunteers"]
+
+
+@app.post("/v1/teams", tags=TAGS, summary="Create a volunteer team", responses=created(Team))
+def create_team(body: inputs.NewTeam) -> Response[Team]:
+    team = volunteers.create_team(body, by=caller(app))
+    return Response(201, "application/json", team, headers={"Location": f"/v1/teams/{team.id}"})
+
+
+@app.get("/v1/teams", tags=TAGS, summary="List teams in the caller's scope, newest first")
+def list_teams(community_id: CommunityParam = None, limit: Limit = 20, cursor: Cursor = None) -> TeamList:
+    return volunteers.list_teams(by=caller(app), community_id=community_id, limit=limit, cursor=cursor)
+
+
+@app.get("/v1/teams/<team_id>", tags=TAGS, summary="One team")
+def get_team(team_id: str) -> Team:
+    return volunteers.get_team(team_id, by=caller(app))
+
+
+@app.post(
+    "/v1/volunteers", tags=TAGS, summary="Register a volunteer (a phone registers once)", responses=created(Volunteer)
+)
+def register(body: inputs.NewVolunteer) -> Response[Volunteer]:
+    volunteer = volunteers.register(body, by=caller(app))
+    return Response(201, "application/json", volunteer, headers={"Location": f"/v1/volunteers/{volunteer.id}"})
+
+
+@app.get("/v1/volunteers", tags=TAGS, summary="List volunteers of a community, a team, a street or the city")
+def list_volunteers(
+    community_id: CommunityParam = None,
+    team_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> VolunteerList:
+    return volunteers.list_volunteers(
+        by=caller(app), community_id=community_id, team_id=team_id, limit=limit, cursor=cursor
+    )
+
+
+@app.get("/v1/volunteers/<volunteer_id>", tags=TAGS, summary="One volunteer with their lifetime hours")
+def get_volunteer(volunteer_id: str) -> Volunteer:
+    return volunteers.get_volunteer(volunteer_id, by=caller(app))
+
+
+@app.get("/v1/volunteers/<volunteer_id>/record", tags=TAGS, summary="志愿服务记录: a volunteer's service in a year")
+def service_record(volunteer_id: str, year: YearParam = None) -> ServiceRecord:
+    return volunteers.service_record(volunteer_id, year, by=caller(app))
+
+
+@app.post(
+    "/v1/activities", tags=TAGS, summary="Log an activity with its participants' hours", responses=created(Activity)
+)
+def log_activity(body: inputs.NewActivity) -> Response[Activity]:
+    activity = volunteers.log_activity(body, by=caller(app))
+    return Response(201, "application/json", activity, headers={"Location": f"/v1/activities/{activity.id}"})
+
+
+@app.get("/v1/activities", tags=TAGS, summary="List activities, newest first")
+def list_activities(
+    community_id: CommunityParam = None,
+    year: YearParam = None,
+    field: Annotated[ServiceField | None, Query()] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> ActivityList:
+    return volunteers.list_activities(
+        by=caller(app),
+        community_id=community_id,
+        year=year,
+        field=field.value if field else None,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@app.get("/v1/activities/<activity_id>", tags=TAGS, summary="One activity")
+def get_activity(activity_id: str) -> Activity:
+    return volunteers.get_activity(activity_id, by=caller(app))
+
+
+lambda_handler = http_handler(app)

@@ -1,0 +1,292 @@
+"""What the volunteers service does: teams, registration, activities with hours, service records.
+
+Who may do what (API.md, "Callers and roles")::
+
+    community_staff   everything for their own community
+    street_officer    read their street's teams, volunteers and activities (phones masked)
+    city_admin        everything, everywhere
+    grid_worker, resident   nothing here (403)
+
+Hours are whole tenths (``services.common.hours``) from the request to the database and the events,
+so totals never drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from services.common import years
+from services.common.auth import Principal, Role
+from services.common.contracts import volunteers as contract
+from services.common.errors import FieldError, InvalidInput, NotAllowed, NotFound
+from services.common.events import new_event, utc_now
+from services.common.fields import mask_phone
+from services.common.hours import SECONDS_PER_TENTH, from_tenths, to_tenths
+from services.common.ids import is_id, new_id
+from services.common.observability import logger
+from services.common.reference import community_or_422
+from services.volunteers.dal import store
+from services.volunteers.models import inputs
+from services.volunteers.models.resources import (
+    Activity,
+    ActivityList,
+    ParticipantView,
+    ServiceRecord,
+    Team,
+    TeamList,
+    Volunteer,
+    VolunteerList,
+)
+
+SERVICE = "volunteers"
+MAX_ACTIVITY = timedelta(hours=24)
+READERS = (Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.CITY_ADMIN)
+
+
+# --- who may ---------------------------------------------------------------------------------------
+
+
+def _may_write(by: Principal, community_id: str) -> None:
+    by.require(Role.COMMUNITY_STAFF, Role.CITY_ADMIN)
+    if by.role is Role.COMMUNITY_STAFF and by.community_id != community_id:
+        raise NotAllowed("You may record volunteer service of your own community only.")
+
+
+def _may_read(by: Principal, community_id: str, street_id: str) -> bool:
+    return (
+        by.role is Role.CITY_ADMIN
+        or (by.role is Role.COMMUNITY_STAFF and by.community_id == community_id)
+        or (by.role is Role.STREET_OFFICER and by.street_id == street_id)
+    )
+
+
+def _shown_to(by: Principal, volunteer: Volunteer) -> Volunteer:
+    whole = by.role is Role.CITY_ADMIN or (
+        by.role is Role.COMMUNITY_STAFF and by.community_id == volunteer.community_id
+    )
+    return volunteer if whole else volunteer.model_copy(update={"phone": mask_phone(volunteer.phone)})
+
+
+@dataclass(frozen=True)
+class Scope:
+    index: str
+    partition: str  # without the trailing kind: "VOLUNTEERS#COMMUNITY#cm_ninghe"
+
+
+def listing_scope(by: Principal, community_id: str | None) -> Scope:
+    """Which partition a listing reads: a community, the officer's street, or the city."""
+    by.require(*READERS)
+    if community_id is not None:
+        community = community_or_422(community_id)
+        if not _may_read(by, community.id, community.street_id):
+            raise NotAllowed("That community is outside what you may see.")
+        return Scope("gsi1", f"VOLUNTEERS#COMMUNITY#{community.id}")
+    if by.role is Role.COMMUNITY_STAFF:
+        return Scope("gsi1", f"VOLUNTEERS#COMMUNITY#{by.community_id}")
+    if by.role is Role.STREET_OFFICER:
+        return Scope("gsi5", f"VOLUNTEERS#STREET#{by.street_id}")
+    return Scope("gsi6", "VOLUNTEERS#CITY")
+
+
+# --- teams -----------------------------------------------------------------------------------------
+
+
+def create_team(body: inputs.NewTeam, *, by: Principal) -> Team:
+    community = community_or_422(body.community_id)
+    _may_write(by, community.id)
+    now = utc_now()
+    team = Team(
+        id=new_id("team"),
+        name=body.name,
+        community_id=community.id,
+        street_id=community.street_id,
+        group=body.group.value,
+        description=body.description,
+        member_count=0,
+        created_at=now,
+    )
+    data = contract.TeamCreated(
+        team_id=team.id, community_id=team.community_id, street_id=team.street_id, group=team.group, at=now
+    )
+    store.create_team(team, [new_event(SERVICE, "TeamCreated", data.model_dump(mode="json"), occurred_at=now)])
+    logger.info("team created", team_id=team.id, community_id=team.community_id)
+    return team
+
+
+def get_team(team_id: str, *, by: Principal) -> Team:
+    by.require(*READERS)
+    team = store.get_team(team_id) if is_id(team_id, "team") else None
+    if team is None or not _may_read(by, team.community_id, team.street_id):
+        raise NotFound("No such team.")
+    return team
+
+
+def list_teams(*, by: Principal, community_id: str | None, limit: int, cursor: str | None) -> TeamList:
+    scope = listing_scope(by, community_id)
+    page = store.list_teams(scope.index, f"{scope.partition}#TEAMS", limit=limit, cursor=cursor)
+    return TeamList(items=page.items, next_cursor=page.next_cursor)
+
+
+# --- volunteers ------------------------------------------------------------------------------------
+
+
+def register(body: inputs.NewVolunteer, *, by: Principal) -> Volunteer:
+    community = community_or_422(body.community_id)
+    _may_write(by, community.id)
+    errors = _duplicates("skills", [s.value for s in body.skills]) + _duplicates("team_ids", body.team_ids)
+    errors += [
+        FieldError(f"team_ids[{n}]", "This is not a team id.")
+        for n, team_id in enumerate(body.team_ids)
+        if not is_id(team_id, "team")
+    ]
+    if errors:
+        raise InvalidInput(errors)
+    now = utc_now()
+    volunteer = Volunteer(
+        id=new_id("vol"),
+        name=body.name,
+        phone=body.phone,
+        community_id=community.id,
+        street_id=community.street_id,
+        group=body.group.value,
+        skills=[s.value for s in body.skills],
+        team_ids=body.team_ids,
+        registered_at=now,
+        total_hours=0,
+    )
+    data = contract.VolunteerRegistered(
+        volunteer_id=volunteer.id,
+        community_id=volunteer.community_id,
+        street_id=volunteer.street_id,
+        group=volunteer.group,
+        skills=volunteer.skills,
+        team_ids=volunteer.team_ids,
+        at=now,
+    )
+    store.register(
+        volunteer, [new_event(SERVICE, "VolunteerRegistered", data.model_dump(mode="json"), occurred_at=now)]
+    )
+    logger.info("volunteer registered", volunteer_id=volunteer.id, community_id=volunteer.community_id)
+    return volunteer
+
+
+def _duplicates(field: str, values: list[str]) -> list[FieldError]:
+    return [FieldError(f"{field}[{n}]", "Listed twice.") for n, value in enumerate(values) if value in values[:n]]
+
+
+def get_volunteer(volunteer_id: str, *, by: Principal) -> Volunteer:
+    by.require(*READERS)
+    volunteer = store.get_volunteer(volunteer_id) if is_id(volunteer_id, "vol") else None
+    if volunteer is None or not _may_read(by, volunteer.community_id, volunteer.street_id):
+        raise NotFound("No such volunteer.")
+    return _shown_to(by, volunteer)
+
+
+def list_volunteers(
+    *, by: Principal, community_id: str | None, team_id: str | None, limit: int, cursor: str | None
+) -> VolunteerList:
+    if team_id is not None:
+        team = get_team(team_id, by=by)
+        if community_id is not None and community_id != team.community_id:
+            raise InvalidInput.field("team_id", "This team is not in that community.")
+        page = store.list_team_members(team.id, limit=limit, cursor=cursor)
+    else:
+        scope = listing_scope(by, community_id)
+        page = store.list_volunteers(scope.index, f"{scope.partition}#VOLUNTEERS", limit=limit, cursor=cursor)
+    return VolunteerList(items=[_shown_to(by, v) for v in page.items], next_cursor=page.next_cursor)
+
+
+def service_record(volunteer_id: str, year: int | None, *, by: Principal) -> ServiceRecord:
+    by.require(*READERS)
+    year = year or years.year_of(utc_now())
+    volunteer, entries, total_tenths = (
+        store.service_record(volunteer_id, years.year_bounds(year)) if is_id(volunteer_id, "vol") else (None, [], 0)
+    )
+    if volunteer is None or not _may_read(by, volunteer.community_id, volunteer.street_id):
+        raise NotFound("No such volunteer.")
+    return ServiceRecord(
+        volunteer=_shown_to(by, volunteer), year=year, total_hours=from_tenths(total_tenths), activities=entries
+    )
+
+
+# --- activities ------------------------------------------------------------------------------------
+
+
+def log_activity(body: inputs.NewActivity, *, by: Principal) -> Activity:
+    community = community_or_422(body.community_id)
+    _may_write(by, community.id)
+    length = body.ended_at - body.started_at
+    errors: list[FieldError] = []
+    if length <= timedelta(0):
+        errors.append(FieldError("ended_at", "Must be after started_at."))
+    elif length > MAX_ACTIVITY:
+        errors.append(FieldError("ended_at", "An activity lasts at most 24 hours; log longer service as several."))
+    if body.team_id is not None and not is_id(body.team_id, "team"):
+        errors.append(FieldError("team_id", "This is not a team id."))
+    tenths: dict[str, int] = {}
+    for n, participant in enumerate(body.participants):
+        hours_tenths = to_tenths(participant.hours)
+        if not is_id(participant.volunteer_id, "vol"):
+            errors.append(FieldError(f"participants[{n}].volunteer_id", "This is not a volunteer id."))
+        elif participant.volunteer_id in tenths:
+            errors.append(FieldError(f"participants[{n}].volunteer_id", "This volunteer is listed twice."))
+        if length > timedelta(0) and hours_tenths * SECONDS_PER_TENTH > length.total_seconds():
+            errors.append(FieldError(f"participants[{n}].hours", "More hours than the activity lasted."))
+        tenths.setdefault(participant.volunteer_id, hours_tenths)
+    if errors:
+        raise InvalidInput(errors)
+    now = utc_now()
+    activity = Activity(
+        id=new_id("act"),
+        community_id=community.id,
+        street_id=community.street_id,
+        team_id=body.team_id,
+        title=body.title,
+        field=body.field.value,
+        started_at=body.started_at,
+        ended_at=body.ended_at,
+        location=body.location,
+        residents_served=body.residents_served,
+        participants=[ParticipantView(volunteer_id=v, hours=from_tenths(t)) for v, t in tenths.items()],
+        total_hours=from_tenths(sum(tenths.values())),
+        recorded_by=by.sub,
+        recorded_at=now,
+    )
+    data = contract.ActivityLogged(
+        activity_id=activity.id,
+        community_id=activity.community_id,
+        street_id=activity.street_id,
+        team_id=activity.team_id,
+        field=activity.field,
+        started_at=activity.started_at,
+        ended_at=activity.ended_at,
+        residents_served=activity.residents_served,
+        participants=[contract.ParticipantHours(volunteer_id=v, hours_tenths=t) for v, t in tenths.items()],
+    )
+    date = years.local_date(activity.started_at).isoformat()
+    event = new_event(SERVICE, "ActivityLogged", data.model_dump(mode="json"), occurred_at=now)
+    store.log_activity(activity, tenths, date, [event])
+    logger.info("activity logged", activity_id=activity.id, participants=len(tenths), community_id=community.id)
+    return activity
+
+
+def get_activity(activity_id: str, *, by: Principal) -> Activity:
+    by.require(*READERS)
+    activity = store.get_activity(activity_id) if is_id(activity_id, "act") else None
+    if activity is None or not _may_read(by, activity.community_id, activity.street_id):
+        raise NotFound("No such activity.")
+    return activity
+
+
+def list_activities(
+    *, by: Principal, community_id: str | None, year: int | None, field: str | None, limit: int, cursor: str | None
+) -> ActivityList:
+    scope = listing_scope(by, community_id)
+    bounds = years.year_bounds(year) if year else None
+    index, partition = scope.index, f"{scope.partition}#ACTIVITIES"
+    if field is not None and index == "gsi1":
+        # A community and a field: that exact partition, no filter.
+        index, partition, field = "gsi2", f"{partition}#FIELD#{field}", None
+    page = store.list_activities(index, partition, bounds=bounds, field=field, limit=limit, cursor=cursor)
+    return ActivityList(items=page.items, next_cursor=page.next_cursor)

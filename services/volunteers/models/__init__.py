@@ -1,0 +1,1 @@
+"""Models of the volunteers service: request bodies (``inputs``) and resources (``resources``)."""

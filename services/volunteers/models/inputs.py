@@ -1,0 +1,54 @@
+"""Request bodies (API.md, "Volunteers"). Unknown fields are refused."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from services.common.fields import Phone, Text, UtcDateTime
+from services.common.hours import Hours
+from services.common.reference import ServiceField, VolunteerGroup
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+
+# One transaction writes an activity with two items per participant (their total, their service
+# record), the activity, its event and a team check: DynamoDB's limit of 100 items allows 48.
+MAX_PARTICIPANTS = 48
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NewTeam(Body):
+    name: Text(1, 50)
+    community_id: Id
+    group: VolunteerGroup
+    description: Text(1, 500) | None = None
+
+
+class NewVolunteer(Body):
+    name: Text(1, 50)
+    phone: Phone
+    community_id: Id
+    group: VolunteerGroup
+    skills: Annotated[list[ServiceField], Field(max_length=len(ServiceField))] = []
+    team_ids: Annotated[list[Id], Field(max_length=10)] = []
+
+
+class Participant(Body):
+    volunteer_id: Id
+    hours: Hours
+
+
+class NewActivity(Body):
+    community_id: Id
+    team_id: Id | None = None
+    title: Text(1, 100)
+    field: ServiceField
+    started_at: UtcDateTime
+    ended_at: UtcDateTime
+    location: Text(1, 200) | None = None
+    residents_served: Annotated[StrictInt, Field(ge=0, le=1_000_000)]
+    participants: Annotated[list[Participant], Field(min_length=1, max_length=MAX_PARTICIPANTS)]

@@ -1,0 +1,91 @@
+"""What the volunteers API returns, and what its logic works on."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from services.common.fields import UtcDateTime
+
+
+class Team(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    community_id: str
+    street_id: str
+    group: str
+    description: str | None = None
+    member_count: int
+    created_at: UtcDateTime
+
+
+class TeamList(BaseModel):
+    items: list[Team]
+    next_cursor: str | None
+
+
+class Volunteer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    phone: str
+    community_id: str
+    street_id: str
+    group: str
+    skills: list[str]
+    team_ids: list[str]
+    registered_at: UtcDateTime
+    total_hours: float
+
+
+class VolunteerList(BaseModel):
+    items: list[Volunteer]
+    next_cursor: str | None
+
+
+class ParticipantView(BaseModel):
+    volunteer_id: str
+    hours: float
+
+
+class Activity(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    community_id: str
+    street_id: str
+    team_id: str | None
+    title: str
+    field: str
+    started_at: UtcDateTime
+    ended_at: UtcDateTime
+    location: str | None = None
+    residents_served: int
+    participants: list[ParticipantView]
+    total_hours: float
+    recorded_by: str
+    recorded_at: UtcDateTime
+
+
+class ActivityList(BaseModel):
+    items: list[Activity]
+    next_cursor: str | None
+
+
+class ServiceEntry(BaseModel):
+    id: str
+    title: str
+    field: str
+    date: str  # YYYY-MM-DD, the Beijing-time day the activity started
+    hours: float
+
+
+class ServiceRecord(BaseModel):
+    """志愿服务记录: what a certificate for one year is printed from."""
+
+    volunteer: Volunteer
+    year: int
+    total_hours: float
+    activities: list[ServiceEntry]
