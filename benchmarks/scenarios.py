@@ -117,7 +117,54 @@ def appeals() -> list[Scenario]:
     ]
 
 
-SERVICES: dict[str, Callable[[], list[Scenario]]] = {"appeals": appeals}
+# --- volunteers ------------------------------------------------------------------------------------
+
+
+@cache
+def volunteers_handler() -> LambdaHandler:
+    from services.volunteers.handler import lambda_handler
+
+    return lambda_handler
+
+
+def _new_volunteer(n: int) -> dict:
+    body = {"name": "志愿者", "phone": f"159{n:08d}", "community_id": "cm_ninghe", "group": "youth", "skills": ["health"]}
+    return event("POST", "/v1/volunteers", STAFF, body)
+
+
+_crew: list[str] = []
+
+
+def _activity(n: int) -> dict:
+    if not _crew:
+        _crew.extend(call(volunteers_handler(), _new_volunteer(90_000_000 + i))["id"] for i in range(10))
+    body = {
+        "community_id": "cm_ninghe",
+        "title": "义诊进社区",
+        "field": "health",
+        "started_at": "2025-03-01T09:00:00+08:00",
+        "ended_at": "2025-03-01T12:00:00+08:00",
+        "residents_served": 120,
+        "participants": [{"volunteer_id": v, "hours": 2.5} for v in _crew],
+    }
+    return event("POST", "/v1/activities", STAFF, body)
+
+
+def _record(_: int) -> dict:
+    if not _crew:
+        _activity(0)
+    return event("GET", f"/v1/volunteers/{_crew[0]}/record", STAFF, query={"year": "2025"})
+
+
+def volunteers() -> list[Scenario]:
+    return [
+        Scenario("POST /v1/volunteers", volunteers_handler, _new_volunteer, 201),
+        Scenario("POST /v1/activities (10 participants)", volunteers_handler, _activity, 201),
+        Scenario("GET /v1/volunteers/{id}/record", volunteers_handler, _record, 200),
+    ]
+
+
+SERVICES: dict[str, Callable[[], list[Scenario]]] = {"appeals": appeals, "volunteers": volunteers}
 
 
 def all_scenarios(service: str | None) -> Iterator[Scenario]:

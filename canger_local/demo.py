@@ -102,7 +102,72 @@ def appeals(client: DemoClient) -> None:
     )
 
 
-SEEDS: list[Callable[[DemoClient], None]] = [appeals]
+def volunteers(client: DemoClient) -> None:
+    """Two teams, five volunteers, three activities in different fields (one across the new year)."""
+    staff = {"role": Role.COMMUNITY_STAFF, **NINGHE}
+    post = client.call
+    vanguard = post("POST", "/v1/teams", body={**NINGHE, "name": "宁和党员先锋队", "group": "party_member"}, **staff)
+    women = post("POST", "/v1/teams", body={**NINGHE, "name": "巾帼志愿服务队", "group": "women"}, **staff)
+    people = [
+        ("张建国", "13800010001", "party_member", ["mass_work", "legal_publicity"], [vanguard["id"]]),
+        ("李秀英", "13800010002", "women", ["elderly_care", "health"], [women["id"]]),
+        ("王芳", "13800010003", "women", ["child_care"], [women["id"], vanguard["id"]]),
+        ("赵强", "13800010004", "veteran", ["emergency_rescue"], [vanguard["id"]]),
+        ("陈小雨", "13800010005", "student", ["education_tech", "culture_sports"], []),
+    ]
+    ids = [
+        post(
+            "POST",
+            "/v1/volunteers",
+            body={**NINGHE, "name": name, "phone": phone, "group": group, "skills": skills, "team_ids": teams},
+            **staff,
+        )["id"]
+        for name, phone, group, skills, teams in people
+    ]
+    activities = [
+        (
+            "普法宣传进小区",
+            "legal_publicity",
+            "2025-03-15T09:00:00+08:00",
+            "2025-03-15T11:30:00+08:00",
+            85,
+            vanguard,
+            [(ids[0], 2.5), (ids[3], 2.5)],
+        ),
+        (
+            "独居老人上门探访",
+            "elderly_care",
+            "2025-05-20T14:00:00+08:00",
+            "2025-05-20T17:00:00+08:00",
+            12,
+            women,
+            [(ids[1], 3), (ids[2], 2.5)],
+        ),
+        (
+            "元旦社区文艺汇演",
+            "culture_sports",
+            "2024-12-31T16:30:00Z",
+            "2024-12-31T19:00:00Z",
+            300,
+            None,
+            [(ids[4], 2.5), (ids[2], 1.5)],
+        ),
+    ]
+    for title, field, start, end, served, team, participants in activities:
+        body = {
+            **NINGHE,
+            "title": title,
+            "field": field,
+            "started_at": start,
+            "ended_at": end,
+            "residents_served": served,
+            "team_id": team["id"] if team else None,
+            "participants": [{"volunteer_id": v, "hours": h} for v, h in participants],
+        }
+        post("POST", "/v1/activities", body={k: v for k, v in body.items() if v is not None}, **staff)
+
+
+SEEDS: list[Callable[[DemoClient], None]] = [appeals, volunteers]
 
 
 def seed(stack: Any) -> None:

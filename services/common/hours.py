@@ -11,14 +11,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StrictFloat, StrictInt
+from pydantic import Field, PlainValidator, WithJsonSchema
 
 SECONDS_PER_TENTH = 360
 TENTH = Decimal("0.1")
 MAX_HOURS = 24  # an activity lasts at most 24 hours (API.md)
 
 
-def _one_decimal(value: float | int) -> Decimal:
+def _one_decimal(value: object) -> Decimal:
+    # A JSON number only: "2.5" (a string) and true (a bool, which Python counts as an int) are refused.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a number of hours, e.g. 2.5")
     # Through str: the JSON number 2.5 is the decimal 2.5, and 0.30000000000000004 has 17 places.
     exact = Decimal(str(value))
     if not exact.is_finite() or exact <= 0:
@@ -31,8 +34,9 @@ def _one_decimal(value: float | int) -> Decimal:
 
 
 Hours = Annotated[
-    StrictFloat | StrictInt,
-    AfterValidator(_one_decimal),
+    Decimal,
+    PlainValidator(_one_decimal),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": MAX_HOURS, "multipleOf": 0.1}),
     Field(examples=[2.5], description="Hours, greater than 0, at most one decimal place"),
 ]
 

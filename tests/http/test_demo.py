@@ -1,0 +1,37 @@
+"""``canger serve`` without ``--empty`` (what ``make run`` starts) loads demo data through the API."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.http.conftest import start_server, stop_server
+
+pytestmark = pytest.mark.http
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    running = start_server(tmp_path_factory.mktemp("demo-home"))
+    yield running
+    stop_server(running)
+
+
+def listed(demo, path, **params) -> list[dict]:
+    response = requests.get(
+        demo.url(path), headers=demo.headers("city_admin"), params={"limit": 100, **params}, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+def test_demo_has_appeals_at_every_stage(demo):
+    statuses = sorted({a["status"] for a in listed(demo, "/v1/appeals")})
+    assert statuses == ["assigned", "closed", "resolved", "submitted"]
+    assert len(listed(demo, "/v1/meetings")) == 1
+
+
+def test_demo_has_volunteers_with_exact_hours(demo):
+    hours = sorted(v["total_hours"] for v in listed(demo, "/v1/volunteers"))
+    assert hours == [2.5, 2.5, 2.5, 3.0, 4.0]
+    assert len(listed(demo, "/v1/activities", year=2025)) == 3
