@@ -128,7 +128,7 @@ def volunteers_handler() -> LambdaHandler:
 
 
 def _new_volunteer(n: int) -> dict:
-    body = {"name": "志愿者", "phone": f"159{n:08d}", "community_id": "cm_ninghe", "group": "youth", "skills": ["health"]}
+    body = {"name": "志愿者", "phone": f"159{n:08d}", "community_id": "cm_ninghe", "group": "youth"}
     return event("POST", "/v1/volunteers", STAFF, body)
 
 
