@@ -164,7 +164,49 @@ def volunteers() -> list[Scenario]:
     ]
 
 
-SERVICES: dict[str, Callable[[], list[Scenario]]] = {"appeals": appeals, "volunteers": volunteers}
+# --- projects --------------------------------------------------------------------------------------
+
+
+@cache
+def projects_handler() -> LambdaHandler:
+    from services.projects.handler import lambda_handler
+
+    return lambda_handler
+
+
+_project: dict[str, str] = {}
+
+
+def _the_project() -> str:
+    if not _project:
+        body = {"community_id": "cm_ninghe", "kind": "secretary_led", "title": "加装电梯", "year": 2025}
+        _project["id"] = call(projects_handler(), event("POST", "/v1/projects", STAFF, body))["id"]
+        funding = {"source": "fiscal", "amount": 10**11, "currency": "CNY", "received_on": "2025-03-01"}
+        call(projects_handler(), event("POST", f"/v1/projects/{_project['id']}/funding", STAFF, funding))
+    return _project["id"]
+
+
+def _disburse(_: int) -> dict:
+    body = {"amount": 100_000, "currency": "CNY", "paid_on": "2025-04-01", "purpose": "施工款"}
+    return event("POST", f"/v1/projects/{_the_project()}/disbursements", STAFF, body)
+
+
+def _ledger(_: int) -> dict:
+    return event("GET", f"/v1/projects/{_the_project()}/ledger", STAFF)
+
+
+def projects() -> list[Scenario]:
+    return [
+        Scenario("POST /v1/projects/{id}/disbursements", projects_handler, _disburse, 201),
+        Scenario("GET /v1/projects/{id}/ledger", projects_handler, _ledger, 200),
+    ]
+
+
+SERVICES: dict[str, Callable[[], list[Scenario]]] = {
+    "appeals": appeals,
+    "volunteers": volunteers,
+    "projects": projects,
+}
 
 
 def all_scenarios(service: str | None) -> Iterator[Scenario]:

@@ -27,7 +27,7 @@ class DemoClient:
         self.steps += 1
         token = tokens.issue(role, sub=scope.pop("sub", f"demo-{role.value}"), **scope)
         headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
-        if method == "POST":
+        if method in ("POST", "PATCH"):
             headers["idempotency-key"] = f"demo-{self.steps}-{path}"[:255]
         request = HttpRequest(method, path, "", headers, json.dumps(body, ensure_ascii=False).encode() if body else b"")
         response = handle(request, self.verifier)
@@ -167,7 +167,90 @@ def volunteers(client: DemoClient) -> None:
         post("POST", "/v1/activities", body={k: v for k, v in body.items() if v is not None}, **staff)
 
 
-SEEDS: list[Callable[[DemoClient], None]] = [appeals, volunteers]
+def projects(client: DemoClient) -> None:
+    """A secretary-led project with fiscal funding and payments, and a care project with sessions."""
+    post = client.call
+    staff = {"role": Role.COMMUNITY_STAFF, **NINGHE}
+    lift = post(
+        "POST",
+        "/v1/projects",
+        body={
+            **NINGHE,
+            "kind": "secretary_led",
+            "title": "老旧小区加装电梯",
+            "year": 2025,
+            "lead": "社区书记",
+            "budget": {"amount": 120_000_000, "currency": "CNY"},
+            "target_beneficiaries": 360,
+        },
+        **staff,
+    )["id"]
+    post(
+        "POST",
+        f"/v1/projects/{lift}/funding",
+        body={"source": "fiscal", "amount": 80_000_000, "currency": "CNY", "received_on": "2025-03-10"},
+        **staff,
+    )
+    post(
+        "POST",
+        f"/v1/projects/{lift}/funding",
+        body={
+            "source": "member_unit",
+            "amount": 20_000_000,
+            "currency": "CNY",
+            "received_on": "2025-04-02",
+            "donor": "州供电局",
+        },
+        **staff,
+    )
+    post(
+        "POST",
+        f"/v1/projects/{lift}/disbursements",
+        body={"amount": 65_000_000, "currency": "CNY", "paid_on": "2025-05-20", "purpose": "电梯设备首付款"},
+        **staff,
+    )
+    post("PATCH", f"/v1/projects/{lift}", body={"status": "in_progress", "beneficiaries_covered": 240}, **staff)
+    care = post(
+        "POST",
+        "/v1/projects",
+        body={**NINGHE, "kind": "care", "title": "五社联动·长者助餐", "year": 2025, "target_beneficiaries": 80},
+        **staff,
+    )["id"]
+    post(
+        "POST",
+        f"/v1/projects/{care}/funding",
+        body={"source": "community_fund", "amount": 3_000_000, "currency": "CNY", "received_on": "2025-02-15"},
+        **staff,
+    )
+    post(
+        "POST",
+        f"/v1/projects/{care}/funding",
+        body={
+            "source": "charity",
+            "amount": 1_500_000,
+            "currency": "CNY",
+            "received_on": "2025-02-20",
+            "donor": "大理慈善总会",
+        },
+        **staff,
+    )
+    for day, served in (("2025-03-01", 42), ("2025-03-08", 47), ("2025-03-15", 51)):
+        post(
+            "POST",
+            f"/v1/projects/{care}/sessions",
+            body={"held_on": day, "title": "长者助餐", "residents_served": served},
+            **staff,
+        )
+    post(
+        "POST",
+        "/v1/projects",
+        Role.COMMUNITY_STAFF,
+        {**SANHE, "kind": "secretary_led", "title": "背街小巷环境提升", "year": 2025},
+        **SANHE,
+    )
+
+
+SEEDS: list[Callable[[DemoClient], None]] = [appeals, volunteers, projects]
 
 
 def seed(stack: Any) -> None:

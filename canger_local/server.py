@@ -147,19 +147,25 @@ def serve(host: str, port: int, *, empty: bool, on_ready: Any = None) -> None:
     worker = Worker({catalog.EVENTS_QUEUE: queues.events_url})
     stack = LocalStack(worker=worker, verifier=Verifier(), ready=threading.Event())
     server = make_server(host, port, stack.wsgi, threaded=True)
+    # Serving starts before the demo data goes in, so /_local/health answers 503 (not a hung
+    # connection) until everything is ready.
+    serving = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+    serving.start()
     worker.start()
-    if not empty:
-        from canger_local import demo
-
-        demo.seed(stack)
-    stack.ready.set()
-    logger.info("local stack ready", endpoint=endpoint, host=host, port=server.port)
-    if on_ready:
-        on_ready(server.port)
     try:
-        server.serve_forever()
+        if not empty:
+            from canger_local import demo
+
+            demo.seed(stack)
+        stack.ready.set()
+        logger.info("local stack ready", endpoint=endpoint, host=host, port=server.port)
+        if on_ready:
+            on_ready(server.port)
+        while serving.is_alive():
+            serving.join(0.5)
     except KeyboardInterrupt:
         pass
     finally:
         worker.stop()
+        server.shutdown()
         server.server_close()

@@ -8,6 +8,7 @@ import paths and imports none of them.
     directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, unmatched routes
     appeals-api       http       /v1/appeals…, /v1/meetings…
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
+    projects-api      http       /v1/projects…
     outbox-relay      schedule   every minute
 """
 
@@ -128,6 +129,24 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/activities/{activity_id}"),
         ),
         access=_writer("VOLUNTEERS#"),
+    ),
+    Function(
+        name="projects-api",
+        handler="services.projects.handler.lambda_handler",
+        service="projects",
+        description="Secretary-led and care projects: funding by source, disbursements, sessions, ledger",
+        routes=(
+            Route("POST", "/v1/projects"),
+            Route("GET", "/v1/projects"),
+            Route("GET", "/v1/projects/{project_id}"),
+            Route("PATCH", "/v1/projects/{project_id}"),
+            Route("POST", "/v1/projects/{project_id}/funding"),
+            Route("POST", "/v1/projects/{project_id}/disbursements"),
+            Route("POST", "/v1/projects/{project_id}/sessions"),
+            Route("GET", "/v1/projects/{project_id}/sessions"),
+            Route("GET", "/v1/projects/{project_id}/ledger"),
+        ),
+        access=_writer("PROJECTS#"),
     ),
     Function(
         name="outbox-relay",

@@ -35,3 +35,11 @@ def test_demo_has_volunteers_with_exact_hours(demo):
     hours = sorted(v["total_hours"] for v in listed(demo, "/v1/volunteers"))
     assert hours == [2.5, 2.5, 2.5, 3.0, 4.0]
     assert len(listed(demo, "/v1/activities", year=2025)) == 3
+
+
+def test_demo_has_projects_with_money_and_sessions(demo):
+    found = {p["title"]: p for p in listed(demo, "/v1/projects", year=2025)}
+    lift, care = found["老旧小区加装电梯"], found["五社联动·长者助餐"]
+    assert (lift["balance"]["amount"], lift["status"]) == (35_000_000, "in_progress")
+    assert (care["service_sessions"], care["residents_served"]) == (3, 140)
+    assert len(found) == 3

@@ -12,6 +12,8 @@ from services.common import contracts
 
 APPEAL = {"appeal_id", "community_id", "street_id", "category", "level", "submitted_at", "at"}
 
+PROJECT = {"project_id", "community_id", "street_id", "kind", "year"}
+
 PINNED = {
     "AppealSubmitted": APPEAL | {"channel"},
     "AppealAssigned": APPEAL | {"assignee"},
@@ -42,6 +44,11 @@ PINNED = {
         "residents_served",
         "participants",
     },
+    "ProjectCreated": PROJECT | {"budget", "target_beneficiaries", "at"},
+    "ProjectUpdated": PROJECT | {"status", "previous_status", "beneficiaries_covered", "beneficiaries_delta", "at"},
+    "FundingRecorded": PROJECT | {"funding_id", "source", "amount", "received_on"},
+    "DisbursementRecorded": PROJECT | {"disbursement_id", "amount", "paid_on"},
+    "SessionRecorded": PROJECT | {"session_id", "held_on", "residents_served"},
 }
 
 

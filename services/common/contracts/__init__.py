@@ -29,6 +29,13 @@ from services.common.contracts.appeals import (
     MeetingHeld,
 )
 from services.common.contracts.base import EventData
+from services.common.contracts.projects import (
+    DisbursementRecorded,
+    FundingRecorded,
+    ProjectCreated,
+    ProjectUpdated,
+    SessionRecorded,
+)
 from services.common.contracts.volunteers import ActivityLogged, TeamCreated, VolunteerRegistered
 
 EVENT_TYPES: dict[str, type[EventData]] = {
@@ -45,6 +52,11 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         TeamCreated,
         VolunteerRegistered,
         ActivityLogged,
+        ProjectCreated,
+        ProjectUpdated,
+        FundingRecorded,
+        DisbursementRecorded,
+        SessionRecorded,
     )
 }
 

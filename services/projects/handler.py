@@ -1,0 +1,100 @@
+"""Projects API: secretary-led and care projects, funding, disbursements, sessions (API.md, "Projects")."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from services.common.api import caller, create_app, created, http_handler
+from services.common.fields import CommunityParam, Cursor, Limit, YearParam
+from services.common.reference import ProjectKind
+from services.projects.logic import projects
+from services.projects.models import inputs
+from services.projects.models.resources import (
+    Disbursement,
+    Funding,
+    Ledger,
+    Project,
+    ProjectList,
+    Session,
+    SessionList,
+)
+
+app = create_app()
+TAGS = ["projects"]
+
+
+def _created(model, location: str) -> Response:
+    return Response(201, "application/json", model, headers={"Location": location})
+
+
+@app.post("/v1/projects", tags=TAGS, summary="Create a project", responses=created(Project))
+def create_project(body: inputs.NewProject) -> Response[Project]:
+    project = projects.create(body, by=caller(app))
+    return _created(project, f"/v1/projects/{project.id}")
+
+
+@app.get("/v1/projects", tags=TAGS, summary="List projects, newest year first")
+def list_projects(
+    community_id: CommunityParam = None,
+    year: YearParam = None,
+    kind: Annotated[ProjectKind | None, Query()] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> ProjectList:
+    return projects.list_projects(
+        by=caller(app),
+        community_id=community_id,
+        year=year,
+        kind=kind.value if kind else None,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@app.get("/v1/projects/<project_id>", tags=TAGS, summary="One project with its totals")
+def get_project(project_id: str) -> Project:
+    return projects.get(project_id, by=caller(app))
+
+
+@app.patch("/v1/projects/<project_id>", tags=TAGS, summary="Move a project on, or record beneficiaries covered")
+def change_project(project_id: str, body: inputs.ProjectChange) -> Project:
+    return projects.change(project_id, body, by=caller(app))
+
+
+@app.post("/v1/projects/<project_id>/funding", tags=TAGS, summary="Record funding received", responses=created(Funding))
+def add_funding(project_id: str, body: inputs.NewFunding) -> Response[Funding]:
+    funding = projects.add_funding(project_id, body, by=caller(app))
+    return _created(funding, f"/v1/projects/{project_id}/ledger")
+
+
+@app.post(
+    "/v1/projects/<project_id>/disbursements",
+    tags=TAGS,
+    summary="Record a disbursement (409 beyond the balance)",
+    responses=created(Disbursement),
+)
+def add_disbursement(project_id: str, body: inputs.NewDisbursement) -> Response[Disbursement]:
+    disbursement = projects.add_disbursement(project_id, body, by=caller(app))
+    return _created(disbursement, f"/v1/projects/{project_id}/ledger")
+
+
+@app.post(
+    "/v1/projects/<project_id>/sessions", tags=TAGS, summary="Record a service session", responses=created(Session)
+)
+def add_session(project_id: str, body: inputs.NewSession) -> Response[Session]:
+    session = projects.add_session(project_id, body, by=caller(app))
+    return _created(session, f"/v1/projects/{project_id}/sessions")
+
+
+@app.get("/v1/projects/<project_id>/sessions", tags=TAGS, summary="The project's service sessions by date")
+def list_sessions(project_id: str) -> SessionList:
+    return projects.sessions(project_id, by=caller(app))
+
+
+@app.get("/v1/projects/<project_id>/ledger", tags=TAGS, summary="Funding and disbursements by date, running balance")
+def get_ledger(project_id: str) -> Ledger:
+    return projects.ledger(project_id, by=caller(app))
+
+
+lambda_handler = http_handler(app)

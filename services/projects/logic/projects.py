@@ -1,0 +1,290 @@
+"""What the projects service does: projects of every kind, their funding, disbursements and sessions.
+
+Who may do what (API.md, "Callers and roles")::
+
+    community_staff   everything for their own community
+    street_officer    read their street's projects
+    city_admin        everything, everywhere
+    grid_worker, resident   nothing here (403)
+
+A project moves ``planned → in_progress → completed`` (or straight to completed); never back.
+Money is integer fen. Every change and its event are one transaction (``dal.store``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from services.common import years
+from services.common.auth import Principal, Role
+from services.common.contracts import projects as contract
+from services.common.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.common.events import new_event, utc_now
+from services.common.ids import is_id, new_id
+from services.common.money import cny
+from services.common.observability import logger
+from services.common.reference import community_or_422
+from services.projects.dal import store
+from services.projects.models import inputs
+from services.projects.models.resources import (
+    Disbursement,
+    Funding,
+    Ledger,
+    Project,
+    ProjectList,
+    Session,
+    SessionList,
+)
+
+SERVICE = "projects"
+READERS = (Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.CITY_ADMIN)
+ORDER = {"planned": 0, "in_progress": 1, "completed": 2}
+EARLIEST_DAY = dt.date(2000, 1, 1)
+
+
+def _may_read(by: Principal, project: Project) -> bool:
+    return (
+        by.role is Role.CITY_ADMIN
+        or (by.role is Role.COMMUNITY_STAFF and by.community_id == project.community_id)
+        or (by.role is Role.STREET_OFFICER and by.street_id == project.street_id)
+    )
+
+
+def _may_write(by: Principal, community_id: str) -> None:
+    by.require(Role.COMMUNITY_STAFF, Role.CITY_ADMIN)
+    if by.role is Role.COMMUNITY_STAFF and by.community_id != community_id:
+        raise NotAllowed("You may manage projects of your own community only.")
+
+
+def _visible(project_id: str, by: Principal, *, consistent: bool = False) -> Project:
+    by.require(*READERS)
+    project = store.get(project_id, consistent=consistent) if is_id(project_id, "prj") else None
+    if project is None or not _may_read(by, project):
+        raise NotFound("No such project.")
+    return project
+
+
+def _writable(project_id: str, by: Principal) -> Project:
+    project = _visible(project_id, by, consistent=True)
+    _may_write(by, project.community_id)
+    return project
+
+
+def _scope(project: Project) -> dict:
+    return {
+        "project_id": project.id,
+        "community_id": project.community_id,
+        "street_id": project.street_id,
+        "kind": project.kind,
+        "year": project.year,
+    }
+
+
+def _past_day(day: dt.date, field: str) -> None:
+    """A record of money or a session is dated on a day that has come (in the report time zone)."""
+    today = years.local_date(utc_now())
+    if day > today:
+        raise InvalidInput.field(field, "The date is in the future.")
+    if day < EARLIEST_DAY:
+        raise InvalidInput.field(field, "The date is before 2000.")
+
+
+# --- projects --------------------------------------------------------------------------------------
+
+
+def create(body: inputs.NewProject, *, by: Principal) -> Project:
+    community = community_or_422(body.community_id)
+    _may_write(by, community.id)
+    now = utc_now()
+    project = Project(
+        id=new_id("prj"),
+        community_id=community.id,
+        street_id=community.street_id,
+        kind=body.kind.value,
+        title=body.title,
+        year=body.year,
+        lead=body.lead,
+        description=body.description,
+        budget=cny(body.budget.amount) if body.budget else None,
+        target_beneficiaries=body.target_beneficiaries,
+        status="planned",
+        funding_total=cny(0),
+        disbursed_total=cny(0),
+        balance=cny(0),
+        beneficiaries_covered=0,
+        service_sessions=0,
+        residents_served=0,
+        created_by=by.sub,
+        created_at=now,
+        version=1,
+    )
+    data = contract.ProjectCreated(
+        **_scope(project),
+        budget=body.budget.amount if body.budget else None,
+        target_beneficiaries=body.target_beneficiaries,
+        at=now,
+    )
+    store.create(project, [new_event(SERVICE, "ProjectCreated", data.model_dump(mode="json"), occurred_at=now)])
+    logger.info("project created", project_id=project.id, community_id=project.community_id, kind=project.kind)
+    return project
+
+
+def get(project_id: str, *, by: Principal) -> Project:
+    return _visible(project_id, by)
+
+
+def change(project_id: str, body: inputs.ProjectChange, *, by: Principal) -> Project:
+    if body.status is None and body.beneficiaries_covered is None:
+        raise InvalidInput.field("body", "Give a status or beneficiaries_covered to change.")
+    before = _writable(project_id, by)
+    if body.expected_version is not None and body.expected_version != before.version:
+        raise Conflict(
+            f"The project is at version {before.version}, not {body.expected_version}.",
+            current_version=before.version,
+        )
+    status = body.status or before.status
+    if ORDER[status] < ORDER[before.status]:
+        raise Conflict(f"A project that is {before.status} cannot become {status}.")
+    covered = before.beneficiaries_covered if body.beneficiaries_covered is None else body.beneficiaries_covered
+    after = before.model_copy(
+        update={"status": status, "beneficiaries_covered": covered, "version": before.version + 1}
+    )
+    now = utc_now()
+    data = contract.ProjectUpdated(
+        **_scope(after),
+        status=status,
+        previous_status=before.status,
+        beneficiaries_covered=covered,
+        beneficiaries_delta=covered - before.beneficiaries_covered,
+        at=now,
+    )
+    event = new_event(SERVICE, "ProjectUpdated", data.model_dump(mode="json"), occurred_at=now)
+    store.change(after, read_version=before.version, events=[event])
+    logger.info("project changed", project_id=project_id, status=status)
+    return after
+
+
+def list_projects(
+    *, by: Principal, community_id: str | None, year: int | None, kind: str | None, limit: int, cursor: str | None
+) -> ProjectList:
+    by.require(*READERS)
+    if community_id is not None:
+        community = community_or_422(community_id)
+        allowed = (
+            by.role is Role.CITY_ADMIN
+            or (by.role is Role.COMMUNITY_STAFF and by.community_id == community.id)
+            or (by.role is Role.STREET_OFFICER and by.street_id == community.street_id)
+        )
+        if not allowed:
+            raise NotAllowed("That community is outside what you may see.")
+    elif by.role is Role.COMMUNITY_STAFF:
+        community_id = by.community_id
+    if community_id is not None:
+        base = f"PROJECTS#COMMUNITY#{community_id}"
+        index, partition = ("gsi2", f"{base}#KIND#{kind}") if kind else ("gsi1", base)
+        kind = None  # the partition is already that kind's
+    elif by.role is Role.STREET_OFFICER:
+        index, partition = "gsi5", f"PROJECTS#STREET#{by.street_id}"
+    else:
+        index, partition = "gsi6", "PROJECTS#CITY"
+    page = store.list_projects(index, partition, year=year, kind=kind, limit=limit, cursor=cursor)
+    return ProjectList(items=page.items, next_cursor=page.next_cursor)
+
+
+# --- money and sessions ----------------------------------------------------------------------------
+
+
+def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> Funding:
+    _past_day(body.received_on, "received_on")
+    project = _writable(project_id, by)
+    now = utc_now()
+    funding = Funding(
+        id=new_id("fnd"),
+        project_id=project.id,
+        source=body.source.value,
+        amount=cny(body.amount),
+        received_on=body.received_on,
+        donor=body.donor,
+        reference=body.reference,
+        recorded_by=by.sub,
+        recorded_at=now,
+    )
+    data = contract.FundingRecorded(
+        **_scope(project),
+        funding_id=funding.id,
+        source=funding.source,
+        amount=body.amount,
+        received_on=body.received_on,
+    )
+    store.add_funding(funding, [new_event(SERVICE, "FundingRecorded", data.model_dump(mode="json"), occurred_at=now)])
+    logger.info("funding recorded", project_id=project.id, funding_id=funding.id, source=funding.source)
+    return funding
+
+
+def add_disbursement(project_id: str, body: inputs.NewDisbursement, *, by: Principal) -> Disbursement:
+    _past_day(body.paid_on, "paid_on")
+    project = _writable(project_id, by)
+    now = utc_now()
+    disbursement = Disbursement(
+        id=new_id("dsb"),
+        project_id=project.id,
+        amount=cny(body.amount),
+        paid_on=body.paid_on,
+        purpose=body.purpose,
+        payee=body.payee,
+        recorded_by=by.sub,
+        recorded_at=now,
+    )
+    data = contract.DisbursementRecorded(
+        **_scope(project), disbursement_id=disbursement.id, amount=body.amount, paid_on=body.paid_on
+    )
+    event = new_event(SERVICE, "DisbursementRecorded", data.model_dump(mode="json"), occurred_at=now)
+    store.add_disbursement(disbursement, [event])
+    logger.info("disbursement recorded", project_id=project.id, disbursement_id=disbursement.id)
+    return disbursement
+
+
+def add_session(project_id: str, body: inputs.NewSession, *, by: Principal) -> Session:
+    _past_day(body.held_on, "held_on")
+    project = _writable(project_id, by)
+    now = utc_now()
+    session = Session(
+        id=new_id("ses"),
+        project_id=project.id,
+        held_on=body.held_on,
+        title=body.title,
+        residents_served=body.residents_served,
+        recorded_by=by.sub,
+        recorded_at=now,
+    )
+    data = contract.SessionRecorded(
+        **_scope(project), session_id=session.id, held_on=body.held_on, residents_served=body.residents_served
+    )
+    store.add_session(session, [new_event(SERVICE, "SessionRecorded", data.model_dump(mode="json"), occurred_at=now)])
+    logger.info("session recorded", project_id=project.id, session_id=session.id)
+    return session
+
+
+def _readable(project_id: str, project: Project | None, by: Principal) -> Project:
+    by.require(*READERS)
+    if project is None or not _may_read(by, project):
+        raise NotFound("No such project.")
+    return project
+
+
+def ledger(project_id: str, *, by: Principal) -> Ledger:
+    project, lines = store.ledger(project_id) if is_id(project_id, "prj") else (None, [])
+    project = _readable(project_id, project, by)
+    return Ledger(
+        project_id=project.id,
+        funding_total=project.funding_total,
+        disbursed_total=project.disbursed_total,
+        balance=project.balance,
+        items=lines,
+    )
+
+
+def sessions(project_id: str, *, by: Principal) -> SessionList:
+    project, found = store.sessions(project_id) if is_id(project_id, "prj") else (None, [])
+    _readable(project_id, project, by)
+    return SessionList(items=found)

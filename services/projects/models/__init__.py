@@ -1,0 +1,1 @@
+"""Models of the projects service: request bodies (``inputs``) and resources (``resources``)."""

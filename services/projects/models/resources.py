@@ -1,0 +1,100 @@
+"""What the projects API returns, and what its logic works on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from services.common.fields import UtcDateTime
+from services.common.money import Amount
+
+Status = Literal["planned", "in_progress", "completed"]
+
+
+class Project(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    community_id: str
+    street_id: str
+    kind: str
+    title: str
+    year: int
+    lead: str | None = None
+    description: str | None = None
+    budget: Amount | None = None
+    target_beneficiaries: int | None = None
+    status: Status
+    funding_total: Amount
+    disbursed_total: Amount
+    balance: Amount
+    beneficiaries_covered: int
+    service_sessions: int
+    residents_served: int
+    created_by: str
+    created_at: UtcDateTime
+    version: int
+
+
+class ProjectList(BaseModel):
+    items: list[Project]
+    next_cursor: str | None
+
+
+class Funding(BaseModel):
+    id: str
+    project_id: str
+    source: str
+    amount: Amount
+    received_on: dt.date
+    donor: str | None = None
+    reference: str | None = None
+    recorded_by: str
+    recorded_at: UtcDateTime
+
+
+class Disbursement(BaseModel):
+    id: str
+    project_id: str
+    amount: Amount
+    paid_on: dt.date
+    purpose: str
+    payee: str | None = None
+    recorded_by: str
+    recorded_at: UtcDateTime
+
+
+class Session(BaseModel):
+    id: str
+    project_id: str
+    held_on: dt.date
+    title: str
+    residents_served: int
+    recorded_by: str
+    recorded_at: UtcDateTime
+
+
+class SessionList(BaseModel):
+    items: list[Session]
+
+
+class LedgerLine(BaseModel):
+    id: str
+    type: Literal["funding", "disbursement"]
+    date: dt.date
+    amount: Amount
+    source: str | None = None
+    donor: str | None = None
+    purpose: str | None = None
+    payee: str | None = None
+    balance: Amount  # running, after this line, in date order
+
+
+class Ledger(BaseModel):
+    project_id: str
+    funding_total: Amount
+    disbursed_total: Amount
+    balance: Amount
+    items: list[LedgerLine]
