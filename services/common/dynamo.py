@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import random
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -84,21 +86,32 @@ def year_range(bounds: tuple[str, str] | None) -> tuple[str, str] | None:
     return (bounds[0], bounds[1] + "#~") if bounds else None
 
 
+CONFLICT_ATTEMPTS = 5
+
+
 def transact_write(transact_items: Sequence[Mapping[str, Any]]) -> None:
-    """One ``TransactWriteItems`` call; a failed condition becomes ``WriteConflict``."""
+    """One ``TransactWriteItems``; a failed condition becomes ``WriteConflict``.
+
+    A transaction cancelled because another one was writing the same item at that moment
+    (``TransactionConflict``, e.g. two requests adding to one community's tally) is retried after a
+    short random pause: it is nobody's fault and succeeds on a later try. botocore keeps the same
+    ``ClientRequestToken`` across its own retries, so a retried request is not applied twice.
+    """
     from botocore.exceptions import ClientError
 
-    try:
-        aws.client("dynamodb").transact_write_items(TransactItems=list(transact_items))
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "TransactionCanceledException":
-            raise
-        reasons = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
-        if "ConditionalCheckFailed" in reasons:
-            raise WriteConflict(reasons) from error
-        # Cancelled for another reason (a concurrent transaction on the same item, throttling):
-        # the caller may retry, but it is not the client's fault, so it is not a 409.
-        raise
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            aws.client("dynamodb").transact_write_items(TransactItems=list(transact_items))
+            return
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons:
+                raise WriteConflict(reasons) from error
+            if "TransactionConflict" not in reasons or attempt == CONFLICT_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter, not security
 
 
 def get_item(table: str, key: Mapping[str, Any], *, consistent: bool = False) -> dict[str, Any] | None:

@@ -225,4 +225,23 @@ def test_reads_are_one_request_and_an_activity_one_transaction(api, calls):
     assert calls.counts == {"dynamodb.Query": 1}
     calls.reset()
     api("POST", "/v1/activities", STAFF, activity_body([{"volunteer_id": a["id"], "hours": 1}]))
-    assert calls.counts == {"dynamodb.TransactWriteItems": 1, "events.PutEvents": 1}
+    # One read: where the participants have served this year, so the event can say who is newly active.
+    assert calls.counts == {"dynamodb.BatchGetItem": 1, "dynamodb.TransactWriteItems": 1, "events.PutEvents": 1}
+
+
+def test_the_event_says_in_which_scopes_a_volunteer_is_active_for_the_first_time_that_year(api):
+    a = volunteer(api)
+
+    def newly(**changes):
+        reply = api("POST", "/v1/activities", ADMIN, activity_body([{"volunteer_id": a["id"], "hours": 1}]) | changes)
+        assert reply.status == 201, reply.body
+        [event] = [e for e in pending_events("ActivityLogged") if e.data["activity_id"] == reply.body["id"]]
+        return event.data["participants"][0]["newly_active"]
+
+    assert newly() == ["city", "street", "community"]
+    assert newly() == []
+    # cm_xiaguan_02 is in the same street as 宁和社区; 三和社区 is in another street.
+    assert newly(community_id="cm_xiaguan_02") == ["community"]
+    assert newly(community_id=SANHE) == ["street", "community"]
+    # A new Beijing year starts over.
+    assert newly(started_at="2025-12-31T16:30:00Z", ended_at="2025-12-31T18:00:00Z") == ["city", "street", "community"]

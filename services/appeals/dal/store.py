@@ -28,7 +28,9 @@ from services.common import dynamo, outbox
 from services.common.config import get_settings
 from services.common.errors import FieldError, InvalidInput
 from services.common.events import Event, to_rfc3339
+from services.common.tally import Tally
 
+PREFIX = "APPEALS#"
 APPEAL_SK = "APPEAL"
 MEETING_SK = "MEETING"
 HISTORY_PREFIX = "HISTORY#"
@@ -172,18 +174,25 @@ def get_with_history(appeal_id: str) -> tuple[Appeal | None, list[HistoryEntry]]
     return appeal, [_history_entry(i) for i in page.items if i["sk"].startswith(HISTORY_PREFIX)]
 
 
-def create_appeal(appeal: Appeal, entry: HistoryEntry, events: list[Event]) -> None:
+def create_appeal(appeal: Appeal, entry: HistoryEntry, events: list[Event], tally: Tally) -> None:
     outbox.write_and_publish(
         [
             _put(_appeal_item(appeal), "attribute_not_exists(pk)"),
             _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)"),
+            tally.item(PREFIX),
         ],
         events,
     )
 
 
 def save_transition(
-    appeal: Appeal, *, read_version: int, entry: HistoryEntry, events: list[Event], meeting_id: str | None = None
+    appeal: Appeal,
+    *,
+    read_version: int,
+    entry: HistoryEntry,
+    events: list[Event],
+    meeting_id: str | None = None,
+    tally: Tally | None = None,
 ) -> None:
     """Replace the appeal if it is still at ``read_version``, append its history, record its events.
 
@@ -197,6 +206,8 @@ def save_transition(
     ]
     if meeting_id:
         items.append(_belongs_to(meeting_key(meeting_id), appeal.community_id))
+    if tally:
+        items.append(tally.item(PREFIX))
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
@@ -271,11 +282,12 @@ def _meeting(item: dict[str, Any]) -> Meeting:
     return Meeting.model_validate(fields)
 
 
-def create_meeting(meeting: Meeting, events: list[Event]) -> None:
+def create_meeting(meeting: Meeting, events: list[Event], tally: Tally) -> None:
     """The meeting, a check that each appeal discussed exists in its community, and its event: one transaction."""
     checks = [_belongs_to(appeal_key(appeal_id), meeting.community_id) for appeal_id in meeting.appeal_ids]
+    items = [_put(_meeting_item(meeting), "attribute_not_exists(pk)"), *checks, tally.item(PREFIX)]
     try:
-        outbox.write_and_publish([_put(_meeting_item(meeting), "attribute_not_exists(pk)"), *checks], events)
+        outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
         failed = [
             FieldError(f"appeal_ids[{n}]", "No appeal of this community has this id.")

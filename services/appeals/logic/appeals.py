@@ -32,6 +32,7 @@ from services.common.fields import mask_phone
 from services.common.ids import is_id, new_id
 from services.common.observability import logger
 from services.common.reference import community_or_422, directory
+from services.common.tally import Tally
 
 SERVICE = "appeals"
 
@@ -92,7 +93,7 @@ def submit(body: inputs.NewAppeal, *, by: Principal) -> Appeal:
         at=now, actor=by.sub, action=Action.SUBMIT, from_status=None, to_status=Status.SUBMITTED, level=Level.COMMUNITY
     )
     event = _event("AppealSubmitted", contract.AppealSubmitted(**_scope(appeal, now), channel=appeal.channel), now)
-    store.create_appeal(appeal, entry, [event])
+    store.create_appeal(appeal, entry, [event], Tally(years.year_of(now), appeal.community_id, submitted=1))
     logger.info("appeal submitted", appeal_id=appeal.id, community_id=appeal.community_id, role=by.role.value)
     return shown_to(by, appeal)
 
@@ -205,7 +206,15 @@ def act(appeal_id: str, action: Action, body: ActionBody, *, by: Principal) -> A
     model = getattr(contract, event_type)
     event = _event(event_type, model(**_scope(after, now), **extra), now)
     meeting_id = body.meeting_id if isinstance(body, inputs.Resolve) else None
-    store.save_transition(after, read_version=before.version, entry=entry, events=[event], meeting_id=meeting_id)
+    first_resolution = action is Action.RESOLVE and before.first_resolved_at is None
+    store.save_transition(
+        after,
+        read_version=before.version,
+        entry=entry,
+        events=[event],
+        meeting_id=meeting_id,
+        tally=Tally(years.year_of(now), after.community_id, resolved=1) if first_resolution else None,
+    )
     logger.info("appeal action", appeal_id=appeal_id, action=action.value, to_status=status.value, level=level.value)
     return shown_to(by, after)
 

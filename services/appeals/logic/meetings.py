@@ -20,6 +20,7 @@ from services.common.events import new_event, utc_now
 from services.common.ids import is_id, new_id
 from services.common.observability import logger
 from services.common.reference import community_or_422
+from services.common.tally import Tally
 
 # A meeting is recorded after it is held; a little clock skew between devices is forgiven.
 CLOCK_SKEW = timedelta(minutes=10)
@@ -79,7 +80,11 @@ def record(body: inputs.NewMeeting, *, by: Principal) -> Meeting:
         appeals_discussed=meeting.appeals_discussed,
         resident_count=meeting.resident_count,
     )
-    store.create_meeting(meeting, [new_event(SERVICE, "MeetingHeld", data.model_dump(mode="json"), occurred_at=now)])
+    tally = Tally(
+        years.year_of(meeting.held_at), meeting.community_id, meetings_held=1, appeals_discussed=len(body.appeal_ids)
+    )
+    event = new_event(SERVICE, "MeetingHeld", data.model_dump(mode="json"), occurred_at=now)
+    store.create_meeting(meeting, [event], tally)
     logger.info("meeting recorded", meeting_id=meeting.id, community_id=meeting.community_id)
     return meeting
 

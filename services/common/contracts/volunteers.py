@@ -8,6 +8,8 @@ ActivityLogged       an activity: field, residents served (person-times) and eac
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.contracts.base import EventData
@@ -33,6 +35,9 @@ class ParticipantHours(BaseModel):
 
     volunteer_id: str
     hours_tenths: int = Field(gt=0, description="Hours × 10: 2.5 h is 25")
+    newly_active: list[Literal["city", "street", "community"]] = Field(
+        description="The scopes of this activity where this is the volunteer's first service of the year"
+    )
 
 
 class ActivityLogged(EventData):

@@ -6,6 +6,7 @@ Items (Records table; every key starts ``PROJECTS#``)::
     funding       pk PROJECTS#PROJECT#<id>   sk LEDGER#<received_on>#<recorded_at>#<fnd_id>
     disbursement  pk PROJECTS#PROJECT#<id>   sk LEDGER#<paid_on>#<recorded_at>#<dsb_id>
     session       pk PROJECTS#PROJECT#<id>   sk SESSION#<held_on>#<recorded_at>#<ses_id>
+    tally         pk PROJECTS#TALLY#<year>   sk <community>      started, started_<kind>, funding, disbursed, …
 
 Ledger lines sort by date just before the project item (``LEDGER#…`` < ``PROJECT``), so one Query
 returns the ledger and the totals it must agree with. Every line is written in the same transaction
@@ -31,8 +32,10 @@ from services.common.config import get_settings
 from services.common.errors import Conflict, NotFound
 from services.common.events import Event, to_rfc3339
 from services.common.money import cny
+from services.common.tally import Tally
 from services.projects.models.resources import Disbursement, Funding, LedgerLine, Project, Session
 
+PREFIX = "PROJECTS#"
 PROJECT_SK = "PROJECT"
 LEDGER_PREFIX = "LEDGER#"
 SESSION_PREFIX = "SESSION#"
@@ -82,8 +85,10 @@ def _project(item: dict[str, Any]) -> Project:
     return Project.model_validate(fields)
 
 
-def create(project: Project, events: list[Event]) -> None:
-    outbox.write_and_publish([dynamo.put(_table(), _project_item(project), "attribute_not_exists(pk)")], events)
+def create(project: Project, events: list[Event], tally: Tally) -> None:
+    outbox.write_and_publish(
+        [dynamo.put(_table(), _project_item(project), "attribute_not_exists(pk)"), tally.item(PREFIX)], events
+    )
 
 
 def get(project_id: str, *, consistent: bool = False) -> Project | None:
@@ -125,7 +130,7 @@ def _line(project_id: str, day: str, recorded_at: str, line_id: str) -> dict[str
     return {"pk": project_key(project_id)["pk"], "sk": f"{LEDGER_PREFIX}{day}#{recorded_at}#{line_id}"}
 
 
-def add_funding(funding: Funding, events: list[Event]) -> None:
+def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
     item = {
         **_line(funding.project_id, funding.received_on.isoformat(), to_rfc3339(funding.recorded_at), funding.id),
         **funding.model_dump(mode="json", exclude={"amount"}),
@@ -140,12 +145,14 @@ def add_funding(funding: Funding, events: list[Event]) -> None:
         "attribute_exists(pk)",
     )
     try:
-        outbox.write_and_publish([dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals], events)
+        outbox.write_and_publish(
+            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
+        )
     except dynamo.WriteConflict:
         raise NotFound("No such project.") from None
 
 
-def add_disbursement(disbursement: Disbursement, events: list[Event]) -> None:
+def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tally) -> None:
     """Pay out only from the balance: the condition and the write are one transaction (else 409)."""
     amount = disbursement.amount.amount
     item = {
@@ -167,7 +174,9 @@ def add_disbursement(disbursement: Disbursement, events: list[Event]) -> None:
         "attribute_exists(pk) AND balance >= :a",
     )
     try:
-        outbox.write_and_publish([dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals], events)
+        outbox.write_and_publish(
+            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
+        )
     except dynamo.WriteConflict:
         current = get(disbursement.project_id, consistent=True)
         balance = current.balance.amount if current else 0
@@ -177,7 +186,7 @@ def add_disbursement(disbursement: Disbursement, events: list[Event]) -> None:
         ) from None
 
 
-def add_session(session: Session, events: list[Event]) -> None:
+def add_session(session: Session, events: list[Event], tally: Tally) -> None:
     item = {
         "pk": project_key(session.project_id)["pk"],
         "sk": f"{SESSION_PREFIX}{session.held_on.isoformat()}#{to_rfc3339(session.recorded_at)}#{session.id}",
@@ -190,7 +199,9 @@ def add_session(session: Session, events: list[Event]) -> None:
         "attribute_exists(pk)",
     )
     try:
-        outbox.write_and_publish([dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals], events)
+        outbox.write_and_publish(
+            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
+        )
     except dynamo.WriteConflict:
         raise NotFound("No such project.") from None
 

@@ -24,6 +24,7 @@ from services.common.ids import is_id, new_id
 from services.common.money import cny
 from services.common.observability import logger
 from services.common.reference import community_or_422
+from services.common.tally import Tally
 from services.projects.dal import store
 from services.projects.models import inputs
 from services.projects.models.resources import (
@@ -124,7 +125,10 @@ def create(body: inputs.NewProject, *, by: Principal) -> Project:
         target_beneficiaries=body.target_beneficiaries,
         at=now,
     )
-    store.create(project, [new_event(SERVICE, "ProjectCreated", data.model_dump(mode="json"), occurred_at=now)])
+    event = new_event(SERVICE, "ProjectCreated", data.model_dump(mode="json"), occurred_at=now)
+    store.create(
+        project, [event], Tally(project.year, project.community_id, started=1, **{f"started_{project.kind}": 1})
+    )
     logger.info("project created", project_id=project.id, community_id=project.community_id, kind=project.kind)
     return project
 
@@ -216,7 +220,8 @@ def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> F
         amount=body.amount,
         received_on=body.received_on,
     )
-    store.add_funding(funding, [new_event(SERVICE, "FundingRecorded", data.model_dump(mode="json"), occurred_at=now)])
+    event = new_event(SERVICE, "FundingRecorded", data.model_dump(mode="json"), occurred_at=now)
+    store.add_funding(funding, [event], Tally(body.received_on.year, project.community_id, funding=body.amount))
     logger.info("funding recorded", project_id=project.id, funding_id=funding.id, source=funding.source)
     return funding
 
@@ -239,7 +244,7 @@ def add_disbursement(project_id: str, body: inputs.NewDisbursement, *, by: Princ
         **_scope(project), disbursement_id=disbursement.id, amount=body.amount, paid_on=body.paid_on
     )
     event = new_event(SERVICE, "DisbursementRecorded", data.model_dump(mode="json"), occurred_at=now)
-    store.add_disbursement(disbursement, [event])
+    store.add_disbursement(disbursement, [event], Tally(body.paid_on.year, project.community_id, disbursed=body.amount))
     logger.info("disbursement recorded", project_id=project.id, disbursement_id=disbursement.id)
     return disbursement
 
@@ -260,7 +265,9 @@ def add_session(project_id: str, body: inputs.NewSession, *, by: Principal) -> S
     data = contract.SessionRecorded(
         **_scope(project), session_id=session.id, held_on=body.held_on, residents_served=body.residents_served
     )
-    store.add_session(session, [new_event(SERVICE, "SessionRecorded", data.model_dump(mode="json"), occurred_at=now)])
+    event = new_event(SERVICE, "SessionRecorded", data.model_dump(mode="json"), occurred_at=now)
+    tally = Tally(body.held_on.year, project.community_id, sessions=1, session_residents=body.residents_served)
+    store.add_session(session, [event], tally)
     logger.info("session recorded", project_id=project.id, session_id=session.id)
     return session
 

@@ -7,6 +7,11 @@ Items (Records table; every key starts ``VOLUNTEERS#``)::
     volunteer      pk VOLUNTEERS#VOLUNTEER#<id>       sk VOLUNTEER      total_tenths (hours × 10)
     service entry  pk VOLUNTEERS#VOLUNTEER#<id>       sk SERVICE#<started_at>#<activity>
     phone claim    pk VOLUNTEERS#PHONE#<sha256>       sk PHONE          volunteer_id (a phone registers once)
+    tally          pk VOLUNTEERS#TALLY#<year>         sk <community>    registered, activities, hours_tenths, …
+
+A volunteer item's ``active_scopes`` (``2025#city``, ``2025#street#st_…``, ``2025#community#cm_…``)
+records where they have served each year, so an activity knows whom it makes "active" for the first
+time; the condition ``NOT contains(active_scopes, …)`` keeps two racing activities from both claiming it.
     activity       pk VOLUNTEERS#ACTIVITY#<id>        sk ACTIVITY
 
 A volunteer's service entries sort just before the profile (``SERVICE#…`` < ``VOLUNTEER``), so one
@@ -30,6 +35,7 @@ from services.common.config import get_settings
 from services.common.errors import Conflict, FieldError, InvalidInput
 from services.common.events import Event, to_rfc3339
 from services.common.hours import from_tenths
+from services.common.tally import Tally
 from services.volunteers.models.resources import (
     Activity,
     ParticipantView,
@@ -38,6 +44,7 @@ from services.volunteers.models.resources import (
     Volunteer,
 )
 
+PREFIX = "VOLUNTEERS#"
 TEAM_SK, VOLUNTEER_SK, ACTIVITY_SK, PHONE_SK = "TEAM", "VOLUNTEER", "ACTIVITY", "PHONE"
 SERVICE_PREFIX = "SERVICE#"
 
@@ -127,7 +134,7 @@ def _volunteer(item: dict[str, Any]) -> Volunteer:
     return Volunteer.model_validate(fields)
 
 
-def register(volunteer: Volunteer, events: list[Event]) -> None:
+def register(volunteer: Volunteer, events: list[Event], tally: Tally) -> None:
     """The volunteer, their phone's claim, their team memberships (each team checked and counted): one transaction.
 
     Raises ``Conflict`` with ``existing_id`` if the phone is registered, ``InvalidInput`` naming
@@ -159,6 +166,7 @@ def register(volunteer: Volunteer, events: list[Event]) -> None:
         dynamo.put(table, _volunteer_item(volunteer, 0), "attribute_not_exists(pk)"),
         *teams,
         *members,
+        tally.item(PREFIX),
     ]
     try:
         outbox.write_and_publish(items, events)
@@ -206,11 +214,13 @@ def list_team_members(team_id: str, *, limit: int, cursor: str | None) -> dynamo
     return dynamo.Page([by_id[i] for i in ids if i in by_id], page.next_cursor)
 
 
-def _batch_get(keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _batch_get(keys: list[dict[str, str]], projection: str | None = None) -> list[dict[str, Any]]:
     if not keys:
         return []
     client, table = aws.client("dynamodb"), _table()
-    request = {table: {"Keys": [dynamo.marshal(k) for k in keys]}}
+    request: dict[str, Any] = {table: {"Keys": [dynamo.marshal(k) for k in keys]}}
+    if projection:
+        request[table]["ProjectionExpression"] = projection
     found: list[dict[str, Any]] = []
     while request:
         response = client.batch_get_item(RequestItems=request)
@@ -269,25 +279,52 @@ def _activity(item: dict[str, Any]) -> Activity:
     return Activity.model_validate({**fields, "participants": participants, "total_hours": from_tenths(total)})
 
 
-def log_activity(activity: Activity, tenths: dict[str, int], date: str, events: list[Event]) -> None:
-    """The activity, each participant's total and service entry, a check of its team: one transaction.
+def active_scopes(volunteer_ids: list[str]) -> dict[str, set[str]]:
+    """Where each existing volunteer has served, per year (one BatchGetItem); unknown ids are absent."""
+    found = _batch_get([volunteer_key(v) for v in volunteer_ids], projection="pk, active_scopes")
+    return {item["pk"].rpartition("#")[2]: set(item.get("active_scopes") or ()) for item in found}
 
-    An unknown volunteer fails the transaction and is named as ``participants[i].volunteer_id``.
+
+def _participant_update(volunteer_id: str, hours_tenths: int, new_scopes: set[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {":t": hours_tenths}
+    expression, condition = "ADD total_tenths :t", "attribute_exists(pk)"
+    if new_scopes:
+        values[":new"] = set(new_scopes)
+        expression += ", active_scopes :new"
+        for n, scope in enumerate(sorted(new_scopes)):
+            values[f":s{n}"] = scope
+            condition += f" AND NOT contains(active_scopes, :s{n})"
+    return {
+        "Update": {
+            "TableName": _table(),
+            "Key": dynamo.marshal(volunteer_key(volunteer_id)),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": dynamo.values(values),
+        }
+    }
+
+
+class ActiveRace(Exception):
+    """Another activity made one of these volunteers active in the same scope first: read again and retry."""
+
+
+def log_activity(
+    activity: Activity,
+    tenths: dict[str, int],
+    new_scopes: dict[str, set[str]],
+    date: str,
+    events: list[Event],
+    tally: Tally,
+) -> None:
+    """The activity, each participant's total, active scopes and service entry, its team check: one transaction.
+
+    Raises ``InvalidInput`` naming ``team_id`` for a team of another community, ``ActiveRace`` when a
+    concurrent activity claimed a participant's first service in a scope first.
     """
     table = _table()
     started = to_rfc3339(activity.started_at)
-    totals = [
-        {
-            "Update": {
-                "TableName": table,
-                "Key": dynamo.marshal(volunteer_key(volunteer_id)),
-                "UpdateExpression": "ADD total_tenths :t",
-                "ConditionExpression": "attribute_exists(pk)",
-                "ExpressionAttributeValues": dynamo.values({":t": hours_tenths}),
-            }
-        }
-        for volunteer_id, hours_tenths in tenths.items()
-    ]
+    totals = [_participant_update(v, t, new_scopes.get(v, set())) for v, t in tenths.items()]
     entries = [
         dynamo.put(
             table,
@@ -306,20 +343,17 @@ def log_activity(activity: Activity, tenths: dict[str, int], date: str, events: 
         for volunteer_id, hours_tenths in tenths.items()
     ]
     items = [dynamo.put(table, _activity_item(activity, tenths), "attribute_not_exists(pk)"), *totals, *entries]
+    team_check = len(items) if activity.team_id else None
     if activity.team_id:
         items.append(dynamo.in_community(table, team_key(activity.team_id), activity.community_id))
+    items.append(tally.item(PREFIX))
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
-        failed = [
-            FieldError(f"participants[{n}].volunteer_id", "No volunteer has this id.")
-            for n, reason in enumerate(conflict.reasons[1 : 1 + len(totals)])
-            if reason == "ConditionalCheckFailed"
-        ]
-        if activity.team_id and conflict.reasons[len(items) - 1] == "ConditionalCheckFailed":
-            failed.append(FieldError("team_id", "No team of this community has this id."))
-        if failed:
-            raise InvalidInput(failed) from None
+        if team_check is not None and conflict.reasons[team_check] == "ConditionalCheckFailed":
+            raise InvalidInput.field("team_id", "No team of this community has this id.") from None
+        if "ConditionalCheckFailed" in conflict.reasons[1 : 1 + len(totals)]:
+            raise ActiveRace from None
         raise
 
 

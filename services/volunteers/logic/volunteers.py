@@ -19,13 +19,14 @@ from datetime import timedelta
 from services.common import years
 from services.common.auth import Principal, Role
 from services.common.contracts import volunteers as contract
-from services.common.errors import FieldError, InvalidInput, NotAllowed, NotFound
+from services.common.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
 from services.common.events import new_event, utc_now
 from services.common.fields import mask_phone
 from services.common.hours import SECONDS_PER_TENTH, from_tenths, to_tenths
 from services.common.ids import is_id, new_id
 from services.common.observability import logger
-from services.common.reference import community_or_422
+from services.common.reference import Community, community_or_422
+from services.common.tally import Tally
 from services.volunteers.dal import store
 from services.volunteers.models import inputs
 from services.volunteers.models.resources import (
@@ -41,6 +42,7 @@ from services.volunteers.models.resources import (
 
 SERVICE = "volunteers"
 MAX_ACTIVITY = timedelta(hours=24)
+ACTIVE_RACE_ATTEMPTS = 3
 READERS = (Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.CITY_ADMIN)
 
 
@@ -164,9 +166,8 @@ def register(body: inputs.NewVolunteer, *, by: Principal) -> Volunteer:
         team_ids=volunteer.team_ids,
         at=now,
     )
-    store.register(
-        volunteer, [new_event(SERVICE, "VolunteerRegistered", data.model_dump(mode="json"), occurred_at=now)]
-    )
+    event = new_event(SERVICE, "VolunteerRegistered", data.model_dump(mode="json"), occurred_at=now)
+    store.register(volunteer, [event], Tally(years.year_of(now), volunteer.community_id, registered=1))
     logger.info("volunteer registered", volunteer_id=volunteer.id, community_id=volunteer.community_id)
     return volunteer
 
@@ -236,6 +237,34 @@ def log_activity(body: inputs.NewActivity, *, by: Principal) -> Activity:
         tenths.setdefault(participant.volunteer_id, hours_tenths)
     if errors:
         raise InvalidInput(errors)
+    for attempt in range(ACTIVE_RACE_ATTEMPTS):
+        try:
+            return _log(body, community, tenths, by=by)
+        except store.ActiveRace:
+            logger.info("activity retried after a concurrent first service", attempt=attempt + 1)
+    raise Conflict("Other activities for these volunteers were logged at the same moment; try again.")
+
+
+def _scopes(year: int, community_id: str, street_id: str) -> dict[str, str]:
+    return {
+        "city": f"{year}#city",
+        "street": f"{year}#street#{street_id}",
+        "community": f"{year}#community#{community_id}",
+    }
+
+
+def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int], *, by: Principal) -> Activity:
+    known = store.active_scopes(list(tenths))
+    unknown = [
+        FieldError(f"participants[{n}].volunteer_id", "No volunteer has this id.")
+        for n, participant in enumerate(body.participants)
+        if participant.volunteer_id not in known
+    ]
+    if unknown:
+        raise InvalidInput(unknown)
+    year = years.year_of(body.started_at)
+    scopes = _scopes(year, community.id, community.street_id)
+    newly = {v: [kind for kind, scope in scopes.items() if scope not in known[v]] for v in tenths}
     now = utc_now()
     activity = Activity(
         id=new_id("act"),
@@ -262,11 +291,21 @@ def log_activity(body: inputs.NewActivity, *, by: Principal) -> Activity:
         started_at=activity.started_at,
         ended_at=activity.ended_at,
         residents_served=activity.residents_served,
-        participants=[contract.ParticipantHours(volunteer_id=v, hours_tenths=t) for v, t in tenths.items()],
+        participants=[
+            contract.ParticipantHours(volunteer_id=v, hours_tenths=t, newly_active=newly[v]) for v, t in tenths.items()
+        ],
     )
     date = years.local_date(activity.started_at).isoformat()
     event = new_event(SERVICE, "ActivityLogged", data.model_dump(mode="json"), occurred_at=now)
-    store.log_activity(activity, tenths, date, [event])
+    tally = Tally(
+        year,
+        community.id,
+        activities=1,
+        hours_tenths=sum(tenths.values()),
+        residents_served=body.residents_served,
+    )
+    new_scopes = {v: {scopes[kind] for kind in kinds} for v, kinds in newly.items()}
+    store.log_activity(activity, tenths, new_scopes, date, [event], tally)
     logger.info("activity logged", activity_id=activity.id, participants=len(tenths), community_id=community.id)
     return activity
 
