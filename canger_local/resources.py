@@ -1,4 +1,4 @@
-"""Create Canger's AWS resources on moto (or any endpoint): tables, bus, rule, queues.
+"""Create Canger's AWS resources on moto (or any endpoint): tables, bus, rule, queues, reports bucket.
 
 Built from the same definitions as the CDK stack: ``services.common.tables`` and ``services.catalog``.
 Creating what already exists is not an error, so a restart against a long-lived ``moto_server`` works.
@@ -77,6 +77,16 @@ def create_events(settings: Settings) -> Queues:
     return Queues(events_url=queue_url, events_dlq_url=dlq_url)
 
 
+def create_reports_bucket(settings: Settings) -> None:
+    s3 = aws.client("s3")
+    try:
+        s3.create_bucket(Bucket=settings.reports_bucket)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise
+
+
 def create_all(settings: Settings) -> Queues:
     create_tables(settings)
+    create_reports_bucket(settings)
     return create_events(settings)

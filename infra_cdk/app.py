@@ -15,6 +15,9 @@ from infra_cdk.stack import CangerStack
 
 def build_app(app: cdk.App | None = None) -> cdk.App:
     app = app or cdk.App()
+    # Feature flags the constructs rely on, set here so that `cdk synth` and the tests agree:
+    # S3 access logs delivered through a bucket policy, not the legacy LogDeliveryWrite ACL.
+    app.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
     origins = str(app.node.try_get_context("allowed_origins") or "https://canger.example.org")
     CangerStack(
         app,

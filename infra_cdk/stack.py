@@ -11,6 +11,7 @@ from infra_cdk.constructs.api import HttpApi
 from infra_cdk.constructs.data import Database
 from infra_cdk.constructs.functions import ServiceFunctions
 from infra_cdk.constructs.messaging import EventBus
+from infra_cdk.constructs.reports import ReportsBucket
 from infra_cdk.constructs.schedules import Schedules
 from infra_cdk.constructs.users import UserDirectory
 
@@ -36,11 +37,13 @@ class CangerStack(Stack):
         database = Database(self, "Data", removal_policy=removal_policy)
         event_bus = EventBus(self, "Events", archive_days=event_archive_days)
         users = UserDirectory(self, "Users", removal_policy=removal_policy)
+        reports = ReportsBucket(self, "Reports", removal_policy=removal_policy)
         functions = ServiceFunctions(
             self,
             "Functions",
             database=database,
             event_bus=event_bus,
+            reports=reports,
             report_timezone=report_timezone,
             log_retention=log_retention,
             removal_policy=removal_policy,
@@ -63,6 +66,7 @@ class CangerStack(Stack):
         CfnOutput(self, "UserPoolId", value=users.pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=users.client.user_pool_client_id)
         CfnOutput(self, "EventBusName", value=event_bus.bus.event_bus_name)
+        CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
         NagSuppressions.add_stack_suppressions(
             self,
             [

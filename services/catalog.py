@@ -9,6 +9,9 @@ import paths and imports none of them.
     appeals-api       http       /v1/appeals…, /v1/meetings…
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
     projects-api      http       /v1/projects…
+    stats-api         http       GET /v1/stats/{year}, /v1/reports/{report} (public)
+    stats-consumer    queue      canger-events, batches of 100
+    yearly-metrics    schedule   daily 01:00 Asia/Shanghai
     outbox-relay      schedule   every minute
 """
 
@@ -53,6 +56,7 @@ class Access:
     stats: Literal["none", "read", "write"] = "none"
     idempotency: bool = False
     publishes_events: bool = False
+    reports: Literal["none", "read", "write"] = "none"
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Function:
     schedule: Schedule | None = None
     consumes_queue: str | None = None
     batch_size: int = 100
+    max_concurrency: int = 2  # of a queue consumer (Lambda's minimum is 2)
     access: Access = field(default_factory=Access)
     timeout_seconds: int = 10
     memory_mb: int = 512
@@ -147,6 +152,41 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/projects/{project_id}/ledger"),
         ),
         access=_writer("PROJECTS#"),
+    ),
+    Function(
+        name="stats-api",
+        handler="services.stats.handler.lambda_handler",
+        service="stats",
+        description="Live yearly figures by city, street and community; the frozen yearly reports",
+        routes=(
+            Route("GET", "/v1/stats/{year}", public=True),
+            Route("GET", "/v1/reports/{report}", public=True),
+        ),
+        access=Access(stats="read", reports="read"),
+    ),
+    Function(
+        name="stats-consumer",
+        handler="services.stats.consumer.lambda_handler",
+        service="stats",
+        description="Applies every event to the statistics counters, each exactly once",
+        consumes_queue=EVENTS_QUEUE,
+        batch_size=100,
+        access=Access(records_prefixes=("OUTBOX#",), records_write=True, stats="write"),
+        timeout_seconds=30,
+    ),
+    Function(
+        name="yearly-metrics",
+        handler="services.stats.yearly.lambda_handler",
+        service="stats",
+        description="Freezes the yearly report for every scope, reconciles it with the records, stores JSON and CSV",
+        schedule=Schedule("yearly-metrics", "cron(0 1 * * ? *)", "Asia/Shanghai"),
+        access=Access(
+            records_prefixes=("APPEALS#TALLY#", "VOLUNTEERS#TALLY#", "PROJECTS#TALLY#"),
+            stats="read",
+            reports="write",
+        ),
+        timeout_seconds=120,
+        memory_mb=1024,
     ),
     Function(
         name="outbox-relay",

@@ -13,6 +13,7 @@ from constructs import Construct
 from infra_cdk.constructs import lambda_defaults
 from infra_cdk.constructs.data import Database
 from infra_cdk.constructs.messaging import EventBus
+from infra_cdk.constructs.reports import ReportsBucket
 from services import catalog
 from services.common import tables
 
@@ -28,6 +29,7 @@ class ServiceFunctions(Construct):
         *,
         database: Database,
         event_bus: EventBus,
+        reports: ReportsBucket,
         report_timezone: str,
         log_retention: logs.RetentionDays,
         removal_policy: RemovalPolicy,
@@ -37,6 +39,7 @@ class ServiceFunctions(Construct):
         super().__init__(scope, construct_id)
         self._database = database
         self._event_bus = event_bus
+        self._reports = reports
         code = lambda_defaults.service_code()
         layer = lambda_defaults.dependency_layer(self, skip_build=skip_layer_build)
         environment = {
@@ -44,6 +47,7 @@ class ServiceFunctions(Construct):
             "STATS_TABLE": database.stats.table_name,
             "IDEMPOTENCY_TABLE": database.idempotency.table_name,
             "EVENT_BUS": event_bus.bus.event_bus_name,
+            "REPORTS_BUCKET": reports.bucket.bucket_name,
             "REPORT_TIMEZONE": report_timezone,
             "POWERTOOLS_METRICS_NAMESPACE": "Canger",
             # Lambda's active tracing records every invocation; the X-Ray SDK (subsegments per AWS call)
@@ -72,6 +76,9 @@ class ServiceFunctions(Construct):
                         batch_size=spec.batch_size,
                         max_batching_window=Duration.seconds(5),
                         report_batch_item_failures=True,
+                        # Every batch adds to the same city counter item: a few consumers at a time keep
+                        # transaction conflicts rare while a backlog still drains in parallel.
+                        max_concurrency=spec.max_concurrency,
                     )
                 )
                 event_bus.queue.grant_consume_messages(function)
@@ -125,6 +132,26 @@ class ServiceFunctions(Construct):
                     ],
                     resources=[self._database.idempotency.table_arn],
                 )
+            )
+        if access.reports != "none":
+            # Written out instead of bucket.grant_*, which adds List* and Abort* that no function needs.
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["s3:GetObject"] if access.reports == "read" else ["s3:PutObject"],
+                    resources=[self._reports.bucket.arn_for_objects("reports/*")],
+                )
+            )
+            NagSuppressions.add_resource_suppressions(
+                role,
+                [
+                    {
+                        "id": "AwsSolutions-IAM5",
+                        "reason": "Reports are one object per year and format under reports/; the function "
+                        "reads (or writes) only that prefix of the reports bucket, one action.",
+                        "appliesTo": [{"regex": "/^Resource::<Reports.*\\.Arn>\\/reports\\/\\*$/g"}],
+                    }
+                ],
+                apply_to_children=True,
             )
         if access.publishes_events:
             role.add_to_policy(

@@ -20,6 +20,7 @@ class Settings(BaseModel):
     stats_table: str = Field(default="canger-stats")
     idempotency_table: str = Field(default="canger-idempotency")
     event_bus: str = Field(default="canger")
+    reports_bucket: str = Field(default="canger-reports")
     service: str = Field(default="canger")
     # Figures count by calendar year in this zone (ARCHITECTURE.md, "Data").
     report_timezone: str = Field(default="Asia/Shanghai")
@@ -38,6 +39,7 @@ _ENV_NAMES = {
     "stats_table": "STATS_TABLE",
     "idempotency_table": "IDEMPOTENCY_TABLE",
     "event_bus": "EVENT_BUS",
+    "reports_bucket": "REPORTS_BUCKET",
     "service": "POWERTOOLS_SERVICE_NAME",
     "report_timezone": "REPORT_TIMEZONE",
     "outbox_grace_seconds": "OUTBOX_GRACE_SECONDS",

@@ -1,0 +1,41 @@
+"""Statistics API (public): live yearly figures by scope, and the frozen yearly reports (API.md, "Statistics")."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from services.common.api import create_app, http_handler
+from services.stats.logic import live
+from services.stats.models import LiveFigures, Report
+
+app = create_app()
+TAGS = ["statistics"]
+
+
+@app.get("/v1/stats/<year>", tags=TAGS, summary="Live figures of a year for the city, a street or a community")
+def get_stats(
+    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+    scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
+) -> LiveFigures:
+    return live.live(year, scope)
+
+
+@app.get(
+    "/v1/reports/<report>",
+    tags=TAGS,
+    summary="The frozen yearly report: /v1/reports/2025 (JSON) or /v1/reports/2025.csv",
+    responses={
+        200: {
+            "description": "The report",
+            "content": {"application/json": {"model": Report}, "text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def get_report(report: Annotated[str, Path(max_length=16, description="<year> or <year>.csv")]):
+    body, content_type = live.report_file(report)
+    return Response(200, content_type, body if content_type.startswith("text/csv") else body.decode("utf-8"))
+
+
+# Public and read-only: no idempotency table, no token needed.
+lambda_handler = http_handler(app, idempotency=False)

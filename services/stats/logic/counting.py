@@ -1,0 +1,167 @@
+"""How each event moves the counters: the year it counts in, the scopes it counts for, by how much.
+
+Counters live per (year, scope), scope being ``city``, ``street:<id>`` or ``community:<id>``; an
+event adds to its community, that community's street and the city alike, so streets and communities
+add up to the city. Every delta is a plain addition, so applying events in any order gives the same
+counters, and deduplication by ``event_id`` (``services.common.outbox.consumed_update``) makes
+at-least-once delivery exact. The year is the event's own time in the report time zone (an appeal
+made at 2023-12-31T20:00Z counts in 2024), or the calendar year of its date (``received_on``).
+
+Distinct counts come pre-decided by the producer: an ``ActivityLogged`` participant says in which
+scopes it is newly active that year, so ``volunteers_active`` is a sum like every other counter.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from services.common import contracts, years
+from services.common.contracts import appeals as a
+from services.common.contracts import projects as p
+from services.common.contracts import volunteers as v
+from services.common.events import Event
+
+CITY = "city"
+
+
+def scopes_of(data: contracts.EventData) -> dict[str, str]:
+    """``{"city": "city", "street": "street:st_x", "community": "community:cm_y"}``."""
+    return {"city": CITY, "street": f"street:{data.street_id}", "community": f"community:{data.community_id}"}
+
+
+@dataclass
+class Deltas:
+    """What one event adds: ``{(year, scope): Counter({"appeals_submitted": 1, ...})}``."""
+
+    by_key: dict[tuple[int, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def everywhere(self, data: contracts.EventData, year: int, **counts: int) -> None:
+        for scope in scopes_of(data).values():
+            self.by_key[(year, scope)].update(counts)
+
+    def only(self, year: int, scope: str, **counts: int) -> None:
+        self.by_key[(year, scope)].update(counts)
+
+
+def _appeal_submitted(d: Deltas, e: a.AppealSubmitted) -> None:
+    d.everywhere(e, years.year_of(e.at), appeals_submitted=1, **{f"cat_{e.category}": 1})
+
+
+def _appeal_escalated(d: Deltas, e: a.AppealEscalated) -> None:
+    d.everywhere(e, years.year_of(e.at), appeals_escalated=1)
+
+
+def _appeal_resolved(d: Deltas, e: a.AppealResolved) -> None:
+    if not e.first:
+        return  # "resolved" counts first resolutions; a reopened appeal resolved again is not counted twice
+    d.everywhere(
+        e,
+        years.year_of(e.at),
+        appeals_resolved=1,
+        appeals_resolved_on_site=int(e.on_site),
+        appeals_resolved_at_meetings=int(e.at_meeting),
+        resolution_seconds=e.seconds_to_resolve,
+    )
+    # resolution_rate: of the appeals submitted in a year, the share resolved by now.
+    d.everywhere(e, years.year_of(e.submitted_at), appeals_resolved_of_submitted=1)
+
+
+def _appeal_rated(d: Deltas, e: a.AppealRated) -> None:
+    high = int(e.satisfaction >= 4)
+    d.everywhere(e, years.year_of(e.at), ratings=1, rating_sum=e.satisfaction, ratings_high=high)
+
+
+def _appeal_reopened(d: Deltas, e: a.AppealReopened) -> None:
+    d.everywhere(e, years.year_of(e.at), appeals_reopened=1)
+
+
+def _appeal_closed(d: Deltas, e: a.AppealClosed) -> None:
+    d.everywhere(e, years.year_of(e.at), appeals_closed=1)
+
+
+def _meeting_held(d: Deltas, e: a.MeetingHeld) -> None:
+    d.everywhere(e, years.year_of(e.held_at), meetings_held=1, meetings_appeals_discussed=e.appeals_discussed)
+
+
+def _volunteer_registered(d: Deltas, e: v.VolunteerRegistered) -> None:
+    d.everywhere(e, years.year_of(e.at), volunteers_registered=1)
+
+
+def _activity_logged(d: Deltas, e: v.ActivityLogged) -> None:
+    year = years.year_of(e.started_at)
+    d.everywhere(
+        e,
+        year,
+        activities=1,
+        hours_tenths=sum(x.hours_tenths for x in e.participants),
+        activity_residents_served=e.residents_served,
+        **{f"field_{e.field}": 1},
+    )
+    scopes = scopes_of(e)
+    for participant in e.participants:
+        for kind in participant.newly_active:
+            d.only(year, scopes[kind], volunteers_active=1)
+
+
+def _project_created(d: Deltas, e: p.ProjectCreated) -> None:
+    d.everywhere(e, e.year, projects_started=1, **{f"kind_{e.kind}": 1})
+
+
+def _project_updated(d: Deltas, e: p.ProjectUpdated) -> None:
+    if e.beneficiaries_delta:
+        d.everywhere(e, e.year, beneficiaries_covered=e.beneficiaries_delta)
+
+
+def _funding_recorded(d: Deltas, e: p.FundingRecorded) -> None:
+    d.everywhere(e, e.received_on.year, funding_total=e.amount, **{f"source_{e.source}": e.amount})
+
+
+def _disbursement_recorded(d: Deltas, e: p.DisbursementRecorded) -> None:
+    d.everywhere(e, e.paid_on.year, disbursed=e.amount)
+
+
+def _session_recorded(d: Deltas, e: p.SessionRecorded) -> None:
+    d.everywhere(e, e.held_on.year, sessions=1, session_residents_served=e.residents_served)
+
+
+def _nothing(_: Deltas, __: contracts.EventData) -> None:
+    """Events no figure counts (assignments, teams): consumed, confirmed, nothing added."""
+
+
+RULES: dict[str, Callable[[Deltas, contracts.EventData], None]] = {
+    "AppealSubmitted": _appeal_submitted,
+    "AppealAssigned": _nothing,
+    "AppealEscalated": _appeal_escalated,
+    "AppealResolved": _appeal_resolved,
+    "AppealRated": _appeal_rated,
+    "AppealReopened": _appeal_reopened,
+    "AppealClosed": _appeal_closed,
+    "MeetingHeld": _meeting_held,
+    "TeamCreated": _nothing,
+    "VolunteerRegistered": _volunteer_registered,
+    "ActivityLogged": _activity_logged,
+    "ProjectCreated": _project_created,
+    "ProjectUpdated": _project_updated,
+    "FundingRecorded": _funding_recorded,
+    "DisbursementRecorded": _disbursement_recorded,
+    "SessionRecorded": _session_recorded,
+}
+
+
+def deltas_of(event: Event) -> dict[tuple[int, str], Counter[str]]:
+    """What ``event`` adds to which counters. Raises ``KeyError`` for an event type nobody counts."""
+    data = contracts.parse_data(event.metadata.event_type, event.data)
+    deltas = Deltas()
+    RULES[event.metadata.event_type](deltas, data)
+    return {key: Counter({k: n for k, n in counts.items() if n}) for key, counts in deltas.by_key.items()}
+
+
+def total(events: Iterable[Event]) -> dict[tuple[int, str], Counter[str]]:
+    """The summed deltas of many events: what a batch writes, one update per (year, scope)."""
+    summed: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
+    for event in events:
+        for key, counts in deltas_of(event).items():
+            summed[key].update(counts)
+    return dict(summed)

@@ -1,0 +1,80 @@
+"""Counters → the figures officials quote, with the rates defined in API.md.
+
+    resolution_rate        of the appeals submitted in the year, the share resolved by now
+    satisfaction_avg       mean of the ratings given in the year          (2 decimals)
+    satisfaction_rate      share of those ratings that are 4 or 5
+    avg_resolution_hours   mean submission → first resolution, over appeals first resolved in the year
+    volunteers.hours       participant hours, from whole tenths (exact)
+
+A rate with nothing to divide by is ``null``, not 0: "no appeals yet" is not "none resolved".
+Rates are rounded to 4 decimals, averages to 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from services.common.hours import from_tenths
+from services.common.reference import AppealCategory, FundingSource, ProjectKind, ServiceField
+from services.stats.models import (
+    AppealFigures,
+    Figures,
+    Funding,
+    MeetingFigures,
+    ProjectFigures,
+    VolunteerFigures,
+)
+
+
+def _ratio(part: int, whole: int, places: int) -> float | None:
+    if not whole:
+        return None
+    exact = Decimal(part) / Decimal(whole)
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def figures(counters: Mapping[str, int]) -> Figures:
+    c = {k: int(v) for k, v in counters.items()}
+
+    def n(name: str) -> int:
+        return c.get(name, 0)
+
+    resolved = n("appeals_resolved")
+    return Figures(
+        appeals=AppealFigures(
+            submitted=n("appeals_submitted"),
+            resolved=resolved,
+            resolved_on_site=n("appeals_resolved_on_site"),
+            resolved_at_meetings=n("appeals_resolved_at_meetings"),
+            escalated=n("appeals_escalated"),
+            closed=n("appeals_closed"),
+            reopened=n("appeals_reopened"),
+            resolution_rate=_ratio(n("appeals_resolved_of_submitted"), n("appeals_submitted"), 4),
+            satisfaction_avg=_ratio(n("rating_sum"), n("ratings"), 2),
+            satisfaction_rate=_ratio(n("ratings_high"), n("ratings"), 4),
+            avg_resolution_hours=_ratio(n("resolution_seconds"), resolved * 3600, 2),
+            by_category={code.value: n(f"cat_{code.value}") for code in AppealCategory},
+        ),
+        meetings=MeetingFigures(held=n("meetings_held"), appeals_discussed=n("meetings_appeals_discussed")),
+        volunteers=VolunteerFigures(
+            registered=n("volunteers_registered"),
+            active=n("volunteers_active"),
+            activities=n("activities"),
+            hours=from_tenths(n("hours_tenths")),
+            residents_served=n("activity_residents_served"),
+            by_field={code.value: n(f"field_{code.value}") for code in ServiceField},
+        ),
+        projects=ProjectFigures(
+            started=n("projects_started"),
+            by_kind={code.value: n(f"kind_{code.value}") for code in ProjectKind},
+            funding=Funding(
+                total=n("funding_total"),
+                by_source={code.value: n(f"source_{code.value}") for code in FundingSource},
+            ),
+            disbursed=n("disbursed"),
+            sessions=n("sessions"),
+            residents_served=n("session_residents_served"),
+            beneficiaries_covered=n("beneficiaries_covered"),
+        ),
+    )

@@ -1,0 +1,49 @@
+"""Live figures for one scope and year: one read of one counter item."""
+
+from __future__ import annotations
+
+import re
+
+from services.common.config import get_settings
+from services.common.errors import InvalidInput, NotFound
+from services.common.events import utc_now
+from services.common.reference import directory
+from services.stats.dal import counters, reports
+from services.stats.logic.figures import figures
+from services.stats.models import LiveFigures
+
+_SCOPE = re.compile(r"^(city|street:(?P<street>[a-z0-9_]+)|community:(?P<community>[a-z0-9_]+))$")
+_REPORT = re.compile(r"^(?P<year>\d{4})(\.(?P<format>json|csv))?$")
+
+
+def parse_scope(scope: str) -> str:
+    """``city``, ``street:<id>`` or ``community:<id>`` of a place in the directory; else a 422 on ``scope``."""
+    match = _SCOPE.match(scope)
+    d = directory()
+    if (
+        not match
+        or (match.group("street") and match.group("street") not in d.streets)
+        or (match.group("community") and match.group("community") not in d.communities)
+    ):
+        raise InvalidInput.field("scope", "Use city, street:<id> or community:<id> of a known place.")
+    return scope
+
+
+def live(year: int, scope: str) -> LiveFigures:
+    scope = parse_scope(scope)
+    return LiveFigures(
+        year=year,
+        scope=scope,
+        timezone=get_settings().report_timezone,
+        as_of=utc_now(),
+        **figures(counters.read(year, scope)).model_dump(),
+    )
+
+
+def report_file(name: str) -> tuple[bytes, str]:
+    """``"2025"`` or ``"2025.json"`` → the JSON report, ``"2025.csv"`` → the CSV; 404 otherwise."""
+    match = _REPORT.match(name)
+    if not match or not 2000 <= int(match.group("year")) <= 2100:
+        raise NotFound("Reports are /v1/reports/<year> or /v1/reports/<year>.csv.")
+    extension = match.group("format") or "json"
+    return reports.load(int(match.group("year")), extension), reports.CONTENT_TYPES[extension]

@@ -1,0 +1,97 @@
+"""What the statistics API returns (API.md, "Statistics"). Money figures are integer fen."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from services.common.fields import UtcDateTime
+
+
+class AppealFigures(BaseModel):
+    submitted: int
+    resolved: int
+    resolved_on_site: int
+    resolved_at_meetings: int
+    escalated: int
+    closed: int
+    reopened: int
+    resolution_rate: float | None
+    satisfaction_avg: float | None
+    satisfaction_rate: float | None
+    avg_resolution_hours: float | None
+    by_category: dict[str, int]
+
+
+class MeetingFigures(BaseModel):
+    held: int
+    appeals_discussed: int
+
+
+class VolunteerFigures(BaseModel):
+    registered: int
+    active: int
+    activities: int
+    hours: float
+    residents_served: int
+    by_field: dict[str, int]
+
+
+class Funding(BaseModel):
+    total: int
+    by_source: dict[str, int]
+
+
+class ProjectFigures(BaseModel):
+    started: int
+    by_kind: dict[str, int]
+    funding: Funding
+    disbursed: int
+    sessions: int
+    residents_served: int
+    beneficiaries_covered: int
+
+
+class Figures(BaseModel):
+    appeals: AppealFigures
+    meetings: MeetingFigures
+    volunteers: VolunteerFigures
+    projects: ProjectFigures
+
+
+class LiveFigures(BaseModel):
+    year: int
+    scope: str
+    timezone: str
+    as_of: UtcDateTime
+    appeals: AppealFigures
+    meetings: MeetingFigures
+    volunteers: VolunteerFigures
+    projects: ProjectFigures
+
+
+class Drift(BaseModel):
+    scope: str
+    figure: str
+    counters: int
+    records: int
+
+
+class Reconciliation(BaseModel):
+    ok: bool
+    drift: list[Drift]
+
+
+class Policy(BaseModel):
+    communities_without_secretary_led_project: list[str]
+
+
+class Report(BaseModel):
+    year: int
+    computed_at: UtcDateTime
+    final: bool
+    timezone: str
+    city: Figures
+    streets: dict[str, Figures]
+    communities: dict[str, Figures]
+    reconciliation: Reconciliation
+    policy: Policy

@@ -1,0 +1,68 @@
+"""Yearly-metrics job (EventBridge Scheduler, daily 01:00 Asia/Shanghai): freeze, reconcile, store.
+
+Input: ``{}`` on schedule — this year's report (``final: false``), and in the first week of January
+last year's too (``final: true``); ``{"year": 2024}`` on demand — that year (final once it is over).
+A run can be repeated: it recomputes from counters and tallies and overwrites the stored report.
+
+Reads per year: one Query of counters (city, streets, communities) and one Query of tallies per
+service: they grow with the number of communities, never with the number of records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from services.common import tally, years
+from services.common.config import get_settings
+from services.common.events import utc_now
+from services.common.observability import logger, metrics, traced
+from services.stats.dal import counters, reports
+from services.stats.logic import report as reporting
+
+FINALIZE_UNTIL_DAY = 7  # of January: last year's report is finalized on each of these days
+
+
+def years_to_compute(payload: dict[str, Any], today_year: int, today_month: int, today_day: int) -> list[int]:
+    if payload.get("year") is not None:
+        year = int(payload["year"])
+        if not 2000 <= year <= 2100:
+            raise ValueError("year must be between 2000 and 2100")
+        return [year]
+    if today_month == 1 and today_day <= FINALIZE_UNTIL_DAY:
+        return [today_year - 1, today_year]
+    return [today_year]
+
+
+def compute(year: int) -> reporting.Report:
+    now = utc_now()
+    settings = get_settings()
+    report = reporting.build(
+        year,
+        counters=counters.read_year(year),
+        tallies={prefix: tally.read_year(prefix, year) for prefix in reporting.TALLY_SOURCES},
+        computed_at=now,
+        final=year < years.year_of(now),
+        timezone=settings.report_timezone,
+    )
+    reports.save(year, json_text=report.model_dump_json(), csv_bytes=reporting.to_csv(report))
+    metrics.add_metric(name="ReconciliationDrift", unit=MetricUnit.Count, value=len(report.reconciliation.drift))
+    if report.reconciliation.drift:
+        logger.warning(
+            "reconciliation drift", year=year, drift=[d.model_dump() for d in report.reconciliation.drift[:50]]
+        )
+    logger.info("yearly report stored", year=year, final=report.final, drift=len(report.reconciliation.drift))
+    return report
+
+
+@logger.inject_lambda_context(clear_state=True)
+@traced
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    today = years.local_date(utc_now())
+    done = []
+    for year in years_to_compute(event or {}, today.year, today.month, today.day):
+        report = compute(year)
+        done.append({"year": year, "final": report.final, "drift": len(report.reconciliation.drift)})
+    return {"reports": done}
