@@ -1,0 +1,183 @@
+"""How events become counters, and counters become the figures API.md defines (no I/O)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+
+from services.common.events import new_event
+from services.stats.dal.counters import MAX_TRANSACTION_ITEMS, Counted, _chunks
+from services.stats.logic.counting import deltas_of, total
+from services.stats.logic.figures import figures
+from services.stats.yearly import years_to_compute
+
+SCOPE = {"community_id": "cm_ninghe", "street_id": "st_xiaguan"}
+ALL = ["city", "street:st_xiaguan", "community:cm_ninghe"]
+
+
+def appeal_event(event_type: str, at: str, submitted_at: str | None = None, **extra):
+    data = {
+        **SCOPE,
+        "appeal_id": "apl_1",
+        "category": "medical",
+        "level": "community",
+        "submitted_at": submitted_at or at,
+        "at": at,
+        **extra,
+    }
+    return new_event("appeals", event_type, data)
+
+
+def test_an_appeal_at_2023_12_31_20h_utc_counts_in_2024_everywhere():
+    deltas = deltas_of(appeal_event("AppealSubmitted", "2023-12-31T20:00:00Z", channel="online"))
+    assert deltas == {(2024, scope): Counter(appeals_submitted=1, cat_medical=1) for scope in ALL}
+
+
+def test_a_first_resolution_counts_in_its_year_and_in_the_submission_year_for_the_rate():
+    event = appeal_event(
+        "AppealResolved",
+        "2025-01-02T00:00:00Z",
+        submitted_at="2024-12-20T00:00:00Z",
+        first=True,
+        on_site=True,
+        at_meeting=False,
+        meeting_id=None,
+        seconds_to_resolve=13 * 86400,
+    )
+    deltas = deltas_of(event)
+    assert deltas[(2025, "city")] == Counter(
+        appeals_resolved=1, appeals_resolved_on_site=1, resolution_seconds=13 * 86400
+    )
+    assert deltas[(2024, "city")] == Counter(appeals_resolved_of_submitted=1)
+
+
+def test_a_second_resolution_after_reopening_counts_nothing():
+    event = appeal_event(
+        "AppealResolved",
+        "2025-01-02T00:00:00Z",
+        first=False,
+        on_site=True,
+        at_meeting=True,
+        meeting_id="mtg_1",
+        seconds_to_resolve=60,
+    )
+    assert deltas_of(event) == {}
+
+
+def test_newly_active_volunteers_count_only_in_their_scopes():
+    data = {
+        **SCOPE,
+        "activity_id": "act_1",
+        "team_id": None,
+        "field": "health",
+        "started_at": "2025-05-01T01:00:00Z",
+        "ended_at": "2025-05-01T03:00:00Z",
+        "residents_served": 40,
+        "participants": [
+            {"volunteer_id": "vol_a", "hours_tenths": 15, "newly_active": ["city", "street", "community"]},
+            {"volunteer_id": "vol_b", "hours_tenths": 20, "newly_active": ["community"]},
+        ],
+    }
+    deltas = deltas_of(new_event("volunteers", "ActivityLogged", data))
+    common = {"activities": 1, "hours_tenths": 35, "activity_residents_served": 40, "field_health": 1}
+    assert deltas[(2025, "city")] == Counter(**common, volunteers_active=1)
+    assert deltas[(2025, "street:st_xiaguan")] == Counter(**common, volunteers_active=1)
+    assert deltas[(2025, "community:cm_ninghe")] == Counter(**common, volunteers_active=2)
+
+
+def test_money_counts_by_its_date_and_beneficiaries_by_their_delta():
+    base = {**SCOPE, "project_id": "prj_1", "kind": "care", "year": 2025}
+    funding = new_event(
+        "projects",
+        "FundingRecorded",
+        {**base, "funding_id": "fnd_1", "source": "charity", "amount": 5000, "received_on": "2024-12-31"},
+    )
+    update = new_event(
+        "projects",
+        "ProjectUpdated",
+        {
+            **base,
+            "status": "in_progress",
+            "previous_status": "planned",
+            "beneficiaries_covered": 80,
+            "beneficiaries_delta": -20,
+            "at": "2025-06-01T00:00:00Z",
+        },
+    )
+    summed = total([funding, update])
+    assert summed[(2024, "city")] == Counter(funding_total=5000, source_charity=5000)
+    assert summed[(2025, "community:cm_ninghe")] == Counter(beneficiaries_covered=-20)
+
+
+def test_an_unknown_event_type_is_refused():
+    with pytest.raises(KeyError):
+        deltas_of(new_event("appeals", "AppealTeleported", {**SCOPE}))
+
+
+def test_rates_are_null_without_a_denominator_and_rounded_otherwise():
+    empty = figures({})
+    assert (empty.appeals.resolution_rate, empty.appeals.satisfaction_avg, empty.appeals.avg_resolution_hours) == (
+        None,
+        None,
+        None,
+    )
+    shown = figures(
+        {
+            "appeals_submitted": 3,
+            "appeals_resolved_of_submitted": 2,
+            "appeals_resolved": 2,
+            "resolution_seconds": 5 * 3600 + 7200,
+            "ratings": 3,
+            "rating_sum": 13,
+            "ratings_high": 2,
+            "hours_tenths": 12345,
+            "funding_total": 100,
+            "source_fiscal": 100,
+        }
+    )
+    assert shown.appeals.resolution_rate == 0.6667
+    assert shown.appeals.satisfaction_avg == 4.33
+    assert shown.appeals.satisfaction_rate == 0.6667
+    assert shown.appeals.avg_resolution_hours == 3.5
+    assert shown.volunteers.hours == 1234.5
+    assert shown.projects.funding.by_source["fiscal"] == 100
+    assert shown.projects.funding.by_source["charity"] == 0
+
+
+def test_a_batch_is_cut_into_transactions_of_at_most_100_items():
+    events = [
+        Counted(f"evt_{n}", f"m{n}", {(2025, "city"): Counter(a=1), (2025, f"community:cm_{n % 44}"): Counter(a=1)})
+        for n in range(100)
+    ]
+    chunks = list(_chunks(events))
+    for chunk in chunks:
+        keys = {key for e in chunk for key in e.deltas}
+        assert len(chunk) + len(keys) <= MAX_TRANSACTION_ITEMS
+    assert sum(len(c) for c in chunks) == 100 and len(chunks) == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "today", "expected"),
+    [
+        ({}, (2025, 6, 1), [2025]),
+        ({}, (2026, 1, 3), [2025, 2026]),
+        ({}, (2026, 1, 8), [2026]),
+        ({"year": 2023}, (2026, 1, 3), [2023]),
+    ],
+)
+def test_the_job_finalizes_last_year_in_the_first_week_of_january(payload, today, expected):
+    assert years_to_compute(payload, *today) == expected
+
+
+def test_the_job_refuses_an_absurd_year():
+    with pytest.raises(ValueError, match="year"):
+        years_to_compute({"year": 1066}, 2025, 1, 1)
+
+
+def test_utc_now_is_not_used_for_event_years():
+    # The year comes from the event's own time, not from when it is consumed.
+    old = appeal_event("AppealReopened", "2022-06-01T00:00:00Z")
+    assert set(deltas_of(old)) == {(2022, scope) for scope in ALL}
+    assert datetime.now(UTC).year != 2022
