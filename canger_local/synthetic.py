@@ -110,5 +110,3 @@ def sqs_records(made: list[Event]) -> list[dict[str, Any]]:
         }
         for n, event in enumerate(made)
     ]
-
-

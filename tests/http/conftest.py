@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,30 @@ def start_server(home: Path, *args: str, endpoint_url: str | None = None) -> Loc
         time.sleep(0.2)
     process.kill()
     raise RuntimeError("local server did not become ready in 60 s")
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """A ``moto_server`` process of its own; yields its endpoint URL."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(endpoint + "/moto-api/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def stop_server(server: LocalServer) -> None:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import boto3
 import jwt
@@ -17,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from canger_local import tokens
 from services.common.reference import directory
-from tests.http.conftest import free_port, start_server, stop_server
+from tests.http.conftest import moto_server, start_server, stop_server
 
 pytestmark = pytest.mark.http
 
@@ -156,21 +152,7 @@ def test_tokens_survive_a_restart(server_home):
 
 def test_serves_against_an_external_moto_server(tmp_path):
     # Given a moto_server of its own (what AWS_ENDPOINT_URL points at in the reliability tests)
-    port = free_port()
-    moto = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(endpoint + "/moto-api/", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+    with moto_server() as endpoint:
         # When the local server starts against it
         server = start_server(tmp_path, "--empty", endpoint_url=endpoint)
         try:
@@ -182,6 +164,3 @@ def test_serves_against_an_external_moto_server(tmp_path):
             assert any(url.endswith("/canger-events") for url in queues)
         finally:
             stop_server(server)
-    finally:
-        moto.terminate()
-        moto.wait(timeout=10)
