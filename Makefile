@@ -33,6 +33,7 @@ synth: install
 bench: install
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/request_cost.py
+	$(BIN)/python benchmarks/stats.py
 
 # The generated contracts: the OpenAPI document the directory serves, and the events' JSON Schemas.
 openapi: install
