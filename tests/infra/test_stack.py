@@ -171,3 +171,56 @@ def test_each_function_touches_only_its_own_records(template, spec):
 def test_publishers_may_put_events_on_the_canger_bus_only(template, spec):
     puts = [s for s in _statements_of(template, spec.name) if s["Action"] == "events:PutEvents"]
     assert len(puts) == 1 and puts[0]["Resource"] != "*"
+
+
+def test_stats_consumer_reads_the_events_queue_in_batches_and_reports_partial_failures(template):
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        Match.object_like(
+            {
+                "BatchSize": 100,
+                "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                "ScalingConfig": {"MaximumConcurrency": 2},
+            }
+        ),
+    )
+
+
+def test_yearly_metrics_runs_daily_at_one_in_the_morning_beijing_time(template):
+    template.has_resource_properties(
+        "AWS::Scheduler::Schedule",
+        Match.object_like({"ScheduleExpression": "cron(0 1 * * ? *)", "ScheduleExpressionTimezone": "Asia/Shanghai"}),
+    )
+
+
+def test_reports_bucket_is_private_encrypted_versioned_and_ssl_only(template):
+    buckets = [
+        b["Properties"]
+        for b in _resources(template, "AWS::S3::Bucket").values()
+        if "VersioningConfiguration" in b["Properties"]
+    ]
+    assert len(buckets) == 1
+    bucket = buckets[0]
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "AES256"
+    }
+    assert "LoggingConfiguration" in bucket
+    policies = json.dumps(_resources(template, "AWS::S3::BucketPolicy"))
+    assert '"aws:SecureTransport": "false"' in policies
+
+
+def test_only_the_yearly_job_writes_reports_and_only_the_stats_api_reads_them(template):
+    def s3_actions(name: str) -> set[str]:
+        return {s["Action"] for s in _statements_of(template, name) if str(s["Action"]).startswith("s3:")}
+
+    assert s3_actions("yearly-metrics") == {"s3:PutObject"}
+    assert s3_actions("stats-api") == {"s3:GetObject"}
+    for spec in catalog.FUNCTIONS:
+        if spec.name not in ("yearly-metrics", "stats-api"):
+            assert s3_actions(spec.name) == set(), spec.name
