@@ -81,6 +81,31 @@ def in_community(table: str, key: Mapping[str, Any], community_id: str) -> dict:
     }
 
 
+def add_update(
+    table: str, key: Mapping[str, Any], counts: Mapping[str, int], *, stamp: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """An ``Update`` transaction item adding ``counts`` to the item at ``key`` (created if absent).
+
+    ``stamp=("updated_at", "2025-…Z")`` also sets that attribute. Counter names go through
+    placeholders, so any name works (``cat_medical``, ``status``…).
+    """
+    names = {f"#c{n}": name for n, name in enumerate(counts)}
+    expression_values: dict[str, Any] = {f":c{n}": int(value) for n, value in enumerate(counts.values())}
+    expression = "ADD " + ", ".join(f"#c{n} :c{n}" for n in range(len(counts)))
+    if stamp:
+        names["#stamp"], expression_values[":stamp"] = stamp[0], stamp[1]
+        expression = f"SET #stamp = :stamp {expression}"
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": marshal(key),
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values(expression_values),
+        }
+    }
+
+
 def year_range(bounds: tuple[str, str] | None) -> tuple[str, str] | None:
     """Sort-key bounds for ``<time>#<id>`` keys within a year (``years.year_bounds``), or None for all."""
     return (bounds[0], bounds[1] + "#~") if bounds else None

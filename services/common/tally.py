@@ -24,17 +24,7 @@ def tally_key(service_prefix: str, year: int, community_id: str) -> dict[str, st
 
 def add(service_prefix: str, year: int, community_id: str, **deltas: int) -> dict[str, Any]:
     """The ``Update`` transaction item adding ``deltas`` to a community's tally for ``year``."""
-    names = {f"#f{n}": name for n, name in enumerate(deltas)}
-    values = {f":v{n}": int(value) for n, value in enumerate(deltas.values())}
-    return {
-        "Update": {
-            "TableName": get_settings().records_table,
-            "Key": dynamo.marshal(tally_key(service_prefix, year, community_id)),
-            "UpdateExpression": "ADD " + ", ".join(f"#f{n} :v{n}" for n in range(len(deltas))),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": dynamo.values(values),
-        }
-    }
+    return dynamo.add_update(get_settings().records_table, tally_key(service_prefix, year, community_id), deltas)
 
 
 def read_year(service_prefix: str, year: int) -> dict[str, dict[str, int]]:

@@ -130,6 +130,19 @@ def _line(project_id: str, day: str, recorded_at: str, line_id: str) -> dict[str
     return {"pk": project_key(project_id)["pk"], "sk": f"{LEDGER_PREFIX}{day}#{recorded_at}#{line_id}"}
 
 
+def _record(item: dict[str, Any], totals: dict[str, Any], tally: Tally, events: list[Event]) -> None:
+    """A new line under a project, the project's totals and the community tally: one transaction.
+
+    The totals' condition is only that the project exists, so a failure means it does not.
+    """
+    try:
+        outbox.write_and_publish(
+            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
+        )
+    except dynamo.WriteConflict:
+        raise NotFound("No such project.") from None
+
+
 def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
     item = {
         **_line(funding.project_id, funding.received_on.isoformat(), to_rfc3339(funding.recorded_at), funding.id),
@@ -144,12 +157,7 @@ def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
         {":a": funding.amount.amount},
         "attribute_exists(pk)",
     )
-    try:
-        outbox.write_and_publish(
-            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
-        )
-    except dynamo.WriteConflict:
-        raise NotFound("No such project.") from None
+    _record(item, totals, tally, events)
 
 
 def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tally) -> None:
@@ -198,12 +206,7 @@ def add_session(session: Session, events: list[Event], tally: Tally) -> None:
         {":one": 1, ":n": session.residents_served},
         "attribute_exists(pk)",
     )
-    try:
-        outbox.write_and_publish(
-            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
-        )
-    except dynamo.WriteConflict:
-        raise NotFound("No such project.") from None
+    _record(item, totals, tally, events)
 
 
 def _partition(project_id: str, low: str, high: str, *, newest_first: bool = False) -> list[dict[str, Any]]:

@@ -68,19 +68,7 @@ def _chunks(events: Sequence[Counted]) -> Iterator[list[Counted]]:
 
 
 def _counter_update(key: Key, counts: Counter[str], now: str) -> dict[str, Any]:
-    names = {f"#c{n}": name for n, name in enumerate(counts)}
-    values: dict[str, Any] = {f":c{n}": int(value) for n, value in enumerate(counts.values())}
-    values[":now"] = now
-    adds = ", ".join(f"#c{n} :c{n}" for n in range(len(counts)))
-    return {
-        "Update": {
-            "TableName": get_settings().stats_table,
-            "Key": dynamo.marshal(figures_key(*key)),
-            "UpdateExpression": f"SET updated_at = :now ADD {adds}",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": dynamo.values(values),
-        }
-    }
+    return dynamo.add_update(get_settings().stats_table, figures_key(*key), counts, stamp=("updated_at", now))
 
 
 def _transaction(events: Sequence[Counted]) -> list[dict[str, Any]]:
