@@ -9,13 +9,15 @@ runs the schedules.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from canger_local.gateway import invoke
 from services import catalog
@@ -120,11 +122,29 @@ class Consumer:
 
 
 def _interval_seconds(expression: str) -> float | None:
-    """Seconds between runs of a ``rate(...)`` schedule; cron schedules are run on demand only here."""
+    """Seconds between runs of a ``rate(...)`` schedule; None for any other expression."""
     if not expression.startswith("rate("):
         return None
     amount, unit = expression[5:-1].split()
     return int(amount) * {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}[unit]
+
+
+_DAILY = re.compile(r"^cron\((?P<minute>\d{1,2}) (?P<hour>\d{1,2}) \* \* \? \*\)$")
+
+
+def seconds_until_next(schedule: catalog.Schedule, now: datetime) -> float | None:
+    """For a daily ``cron(M H * * ? *)`` in its time zone: seconds from ``now`` to the next run.
+
+    Other cron forms are not interpreted here (they still run on demand through /_local/schedules).
+    """
+    match = _DAILY.match(schedule.expression)
+    if not match:
+        return None
+    local = now.astimezone(ZoneInfo(schedule.timezone))
+    run = local.replace(hour=int(match["hour"]), minute=int(match["minute"]), second=0, microsecond=0)
+    if run <= local:
+        run += timedelta(days=1)
+    return (run - local).total_seconds()
 
 
 class Worker:
@@ -141,6 +161,8 @@ class Worker:
             interval = _interval_seconds(function.schedule.expression)  # type: ignore[union-attr]
             if interval:
                 self._spawn(self._schedule_forever, name, interval, name=f"schedule-{name}")
+            elif seconds_until_next(function.schedule, datetime.now(UTC)) is not None:  # type: ignore[arg-type]
+                self._spawn(self._daily_forever, name, function.schedule, name=f"schedule-{name}")
 
     def stop(self) -> None:
         self._stop.set()
@@ -160,6 +182,13 @@ class Worker:
 
     def _schedule_forever(self, name: str, interval: float) -> None:
         while not self._stop.wait(interval):
+            try:
+                self.run_schedule(name, {})
+            except Exception:
+                logger.exception("scheduled job failed", schedule=name)
+
+    def _daily_forever(self, name: str, schedule: catalog.Schedule) -> None:
+        while not self._stop.wait(seconds_until_next(schedule, datetime.now(UTC)) or 86400):
             try:
                 self.run_schedule(name, {})
             except Exception:
