@@ -38,7 +38,7 @@ from services.common.observability import logger  # noqa: E402
 from services.common.reference import directory  # noqa: E402
 from services.common.tally import tally_key  # noqa: E402
 from services.stats import consumer  # noqa: E402
-from services.stats.dal.counters import Counted, _chunks, _counter_update, figures_key  # noqa: E402
+from services.stats.dal.counters import Counted, _chunks, _counter_update, figures_key, summed  # noqa: E402
 from services.stats.logic.counting import deltas_of  # noqa: E402
 
 WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem", "DeleteItem")
@@ -66,7 +66,7 @@ def bench_consumer(count: int) -> bool:
         parsed = [consumer.parse(r["body"]) for r in records[i : i + 100]]
         counted = [Counted(e.event_id, e.event_id, deltas_of(e)) for e in parsed]
         for chunk in _chunks(counted):
-            [_counter_update(key, counts, "now") for key, counts in _sum(chunk).items()]
+            [_counter_update(key, counts, "now") for key, counts in summed(chunk).items()]
     ours = time.perf_counter() - started
     ok = writes <= count / 10
     print(f"consumer, {count} events in batches of 100:")
@@ -75,14 +75,6 @@ def bench_consumer(count: int) -> bool:
     print(f"  end to end against moto      {count / elapsed:>8.0f} events/s  ({elapsed:.1f} s)")
     print(f"  Canger's code alone          {count / ours:>8.0f} events/s")
     return ok
-
-
-def _sum(chunk: list[Counted]) -> dict:
-    summed: dict = {}
-    for e in chunk:
-        for key, counts in e.deltas.items():
-            summed.setdefault(key, Counter()).update(counts)
-    return summed
 
 
 def bench_live() -> bool:

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from services.common.events import new_event
-from services.stats.dal.counters import MAX_TRANSACTION_ITEMS, Counted, _chunks
-from services.stats.logic.counting import deltas_of, total
+from services.stats.dal.counters import MAX_TRANSACTION_ITEMS, Counted, _chunks, summed
+from services.stats.logic.counting import deltas_of
 from services.stats.logic.figures import figures
 from services.stats.yearly import years_to_compute
 
@@ -106,9 +106,9 @@ def test_money_counts_by_its_date_and_beneficiaries_by_their_delta():
             "at": "2025-06-01T00:00:00Z",
         },
     )
-    summed = total([funding, update])
-    assert summed[(2024, "city")] == Counter(funding_total=5000, source_charity=5000)
-    assert summed[(2025, "community:cm_ninghe")] == Counter(beneficiaries_covered=-20)
+    total = summed([Counted(e.event_id, e.event_id, deltas_of(e)) for e in (funding, update)])
+    assert total[(2024, "city")] == Counter(funding_total=5000, source_charity=5000)
+    assert total[(2025, "community:cm_ninghe")] == Counter(beneficiaries_covered=-20)
 
 
 def test_an_unknown_event_type_is_refused():

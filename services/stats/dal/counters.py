@@ -71,15 +71,20 @@ def _counter_update(key: Key, counts: Counter[str], now: str) -> dict[str, Any]:
     return dynamo.add_update(get_settings().stats_table, figures_key(*key), counts, stamp=("updated_at", now))
 
 
-def _transaction(events: Sequence[Counted]) -> list[dict[str, Any]]:
-    now = utc_now()
-    summed: dict[Key, Counter[str]] = {}
+def summed(events: Sequence[Counted]) -> dict[Key, Counter[str]]:
+    """The deltas of many events added up per (year, scope): one counter update each."""
+    total: dict[Key, Counter[str]] = {}
     for event in events:
         for key, counts in event.deltas.items():
-            summed.setdefault(key, Counter()).update(counts)
+            total.setdefault(key, Counter()).update(counts)
+    return {key: counts for key, counts in total.items() if any(counts.values())}
+
+
+def _transaction(events: Sequence[Counted]) -> list[dict[str, Any]]:
+    now = utc_now()
     stamp = to_rfc3339(now)
     return [outbox.consumed_update(e.event_id, now=now) for e in events] + [
-        _counter_update(key, counts, stamp) for key, counts in summed.items() if counts
+        _counter_update(key, counts, stamp) for key, counts in summed(events).items()
     ]
 
 

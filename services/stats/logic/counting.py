@@ -14,7 +14,7 @@ scopes it is newly active that year, so ``volunteers_active`` is a sum like ever
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from services.common import contracts, years
@@ -156,12 +156,3 @@ def deltas_of(event: Event) -> dict[tuple[int, str], Counter[str]]:
     deltas = Deltas()
     RULES[event.metadata.event_type](deltas, data)
     return {key: Counter({k: n for k, n in counts.items() if n}) for key, counts in deltas.by_key.items()}
-
-
-def total(events: Iterable[Event]) -> dict[tuple[int, str], Counter[str]]:
-    """The summed deltas of many events: what a batch writes, one update per (year, scope)."""
-    summed: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
-    for event in events:
-        for key, counts in deltas_of(event).items():
-            summed[key].update(counts)
-    return dict(summed)
