@@ -32,6 +32,7 @@ from benchmarks import offline
 
 offline()
 
+from botocore import xform_name  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from benchmarks import scenarios  # noqa: E402
@@ -82,14 +83,10 @@ def _replay(clients: dict[str, Any], calls: list[tuple[str, str, dict[str, Any]]
     started = time.perf_counter()
     for service, operation, params in calls:
         client = clients[service]
-        method = getattr(client, client.meta.method_to_api_mapping.get(operation) or _snake(operation))
+        method = getattr(client, xform_name(operation))
         with contextlib.suppress(client.exceptions.ClientError):
             method(**params)
     return time.perf_counter() - started
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 def _budget_problems(name: str, counts: Counter[str]) -> list[str]:

@@ -47,6 +47,18 @@ class Principal:
     def is_role(self, *roles: Role) -> bool:
         return self.role in roles
 
+    def oversees(self, community_id: str, street_id: str) -> bool:
+        """May read a community's records: its staff, its street's officers, city admins."""
+        return (
+            self.role is Role.CITY_ADMIN
+            or (self.role is Role.COMMUNITY_STAFF and self.community_id == community_id)
+            or (self.role is Role.STREET_OFFICER and self.street_id == street_id)
+        )
+
+    def manages(self, community_id: str) -> bool:
+        """May change a community's records: its staff and city admins."""
+        return self.role is Role.CITY_ADMIN or (self.role is Role.COMMUNITY_STAFF and self.community_id == community_id)
+
     def require(self, *roles: Role) -> None:
         """Raise ``NotAllowed`` unless the caller holds one of ``roles``."""
         if self.role not in roles:

@@ -22,11 +22,6 @@ def tally_key(service_prefix: str, year: int, community_id: str) -> dict[str, st
     return {"pk": f"{service_prefix}{TALLY_MARK}{year}", "sk": community_id}
 
 
-def add(service_prefix: str, year: int, community_id: str, **deltas: int) -> dict[str, Any]:
-    """The ``Update`` transaction item adding ``deltas`` to a community's tally for ``year``."""
-    return dynamo.add_update(get_settings().records_table, tally_key(service_prefix, year, community_id), deltas)
-
-
 def read_year(service_prefix: str, year: int) -> dict[str, dict[str, int]]:
     """Every community's tally of ``service_prefix`` for ``year``: ``{community_id: {figure: n}}``."""
     page = dynamo.query_page(
@@ -49,4 +44,6 @@ class Tally:
         self.deltas = deltas
 
     def item(self, service_prefix: str) -> dict[str, Any]:
-        return add(service_prefix, self.year, self.community_id, **self.deltas)
+        """The ``Update`` transaction item adding these deltas to the tally."""
+        key = tally_key(service_prefix, self.year, self.community_id)
+        return dynamo.add_update(get_settings().records_table, key, self.deltas)

@@ -43,24 +43,16 @@ ORDER = {"planned": 0, "in_progress": 1, "completed": 2}
 EARLIEST_DAY = dt.date(2000, 1, 1)
 
 
-def _may_read(by: Principal, project: Project) -> bool:
-    return (
-        by.role is Role.CITY_ADMIN
-        or (by.role is Role.COMMUNITY_STAFF and by.community_id == project.community_id)
-        or (by.role is Role.STREET_OFFICER and by.street_id == project.street_id)
-    )
-
-
 def _may_write(by: Principal, community_id: str) -> None:
     by.require(Role.COMMUNITY_STAFF, Role.CITY_ADMIN)
-    if by.role is Role.COMMUNITY_STAFF and by.community_id != community_id:
+    if not by.manages(community_id):
         raise NotAllowed("You may manage projects of your own community only.")
 
 
 def _visible(project_id: str, by: Principal, *, consistent: bool = False) -> Project:
     by.require(*READERS)
     project = store.get(project_id, consistent=consistent) if is_id(project_id, "prj") else None
-    if project is None or not _may_read(by, project):
+    if project is None or not by.oversees(project.community_id, project.street_id):
         raise NotFound("No such project.")
     return project
 
@@ -174,12 +166,7 @@ def list_projects(
     by.require(*READERS)
     if community_id is not None:
         community = community_or_422(community_id)
-        allowed = (
-            by.role is Role.CITY_ADMIN
-            or (by.role is Role.COMMUNITY_STAFF and by.community_id == community.id)
-            or (by.role is Role.STREET_OFFICER and by.street_id == community.street_id)
-        )
-        if not allowed:
+        if not by.oversees(community.id, community.street_id):
             raise NotAllowed("That community is outside what you may see.")
     elif by.role is Role.COMMUNITY_STAFF:
         community_id = by.community_id
@@ -272,16 +259,16 @@ def add_session(project_id: str, body: inputs.NewSession, *, by: Principal) -> S
     return session
 
 
-def _readable(project_id: str, project: Project | None, by: Principal) -> Project:
+def _readable(project: Project | None, by: Principal) -> Project:
     by.require(*READERS)
-    if project is None or not _may_read(by, project):
+    if project is None or not by.oversees(project.community_id, project.street_id):
         raise NotFound("No such project.")
     return project
 
 
 def ledger(project_id: str, *, by: Principal) -> Ledger:
     project, lines = store.ledger(project_id) if is_id(project_id, "prj") else (None, [])
-    project = _readable(project_id, project, by)
+    project = _readable(project, by)
     return Ledger(
         project_id=project.id,
         funding_total=project.funding_total,
@@ -293,5 +280,5 @@ def ledger(project_id: str, *, by: Principal) -> Ledger:
 
 def sessions(project_id: str, *, by: Principal) -> SessionList:
     project, found = store.sessions(project_id) if is_id(project_id, "prj") else (None, [])
-    _readable(project_id, project, by)
+    _readable(project, by)
     return SessionList(items=found)

@@ -51,22 +51,13 @@ READERS = (Role.COMMUNITY_STAFF, Role.STREET_OFFICER, Role.CITY_ADMIN)
 
 def _may_write(by: Principal, community_id: str) -> None:
     by.require(Role.COMMUNITY_STAFF, Role.CITY_ADMIN)
-    if by.role is Role.COMMUNITY_STAFF and by.community_id != community_id:
+    if not by.manages(community_id):
         raise NotAllowed("You may record volunteer service of your own community only.")
 
 
-def _may_read(by: Principal, community_id: str, street_id: str) -> bool:
-    return (
-        by.role is Role.CITY_ADMIN
-        or (by.role is Role.COMMUNITY_STAFF and by.community_id == community_id)
-        or (by.role is Role.STREET_OFFICER and by.street_id == street_id)
-    )
-
-
 def _shown_to(by: Principal, volunteer: Volunteer) -> Volunteer:
-    whole = by.role is Role.CITY_ADMIN or (
-        by.role is Role.COMMUNITY_STAFF and by.community_id == volunteer.community_id
-    )
+    # Whole phone numbers for the community's staff and city admins (API.md); masked for officers.
+    whole = by.manages(volunteer.community_id)
     return volunteer if whole else volunteer.model_copy(update={"phone": mask_phone(volunteer.phone)})
 
 
@@ -81,7 +72,7 @@ def listing_scope(by: Principal, community_id: str | None) -> Scope:
     by.require(*READERS)
     if community_id is not None:
         community = community_or_422(community_id)
-        if not _may_read(by, community.id, community.street_id):
+        if not by.oversees(community.id, community.street_id):
             raise NotAllowed("That community is outside what you may see.")
         return Scope("gsi1", f"VOLUNTEERS#COMMUNITY#{community.id}")
     if by.role is Role.COMMUNITY_STAFF:
@@ -119,7 +110,7 @@ def create_team(body: inputs.NewTeam, *, by: Principal) -> Team:
 def get_team(team_id: str, *, by: Principal) -> Team:
     by.require(*READERS)
     team = store.get_team(team_id) if is_id(team_id, "team") else None
-    if team is None or not _may_read(by, team.community_id, team.street_id):
+    if team is None or not by.oversees(team.community_id, team.street_id):
         raise NotFound("No such team.")
     return team
 
@@ -179,7 +170,7 @@ def _duplicates(field: str, values: list[str]) -> list[FieldError]:
 def get_volunteer(volunteer_id: str, *, by: Principal) -> Volunteer:
     by.require(*READERS)
     volunteer = store.get_volunteer(volunteer_id) if is_id(volunteer_id, "vol") else None
-    if volunteer is None or not _may_read(by, volunteer.community_id, volunteer.street_id):
+    if volunteer is None or not by.oversees(volunteer.community_id, volunteer.street_id):
         raise NotFound("No such volunteer.")
     return _shown_to(by, volunteer)
 
@@ -204,7 +195,7 @@ def service_record(volunteer_id: str, year: int | None, *, by: Principal) -> Ser
     volunteer, entries, total_tenths = (
         store.service_record(volunteer_id, years.year_bounds(year)) if is_id(volunteer_id, "vol") else (None, [], 0)
     )
-    if volunteer is None or not _may_read(by, volunteer.community_id, volunteer.street_id):
+    if volunteer is None or not by.oversees(volunteer.community_id, volunteer.street_id):
         raise NotFound("No such volunteer.")
     return ServiceRecord(
         volunteer=_shown_to(by, volunteer), year=year, total_hours=from_tenths(total_tenths), activities=entries
@@ -313,7 +304,7 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
 def get_activity(activity_id: str, *, by: Principal) -> Activity:
     by.require(*READERS)
     activity = store.get_activity(activity_id) if is_id(activity_id, "act") else None
-    if activity is None or not _may_read(by, activity.community_id, activity.street_id):
+    if activity is None or not by.oversees(activity.community_id, activity.street_id):
         raise NotFound("No such activity.")
     return activity
 
