@@ -37,8 +37,8 @@ from moto import mock_aws  # noqa: E402
 
 from benchmarks import scenarios  # noqa: E402
 from canger_local import resources  # noqa: E402
-from services.common import aws, tables  # noqa: E402
 from services.common.config import get_settings  # noqa: E402
+from services.common.data import aws, tables  # noqa: E402
 from services.common.observability import logger  # noqa: E402
 
 REPLAY_REGION = "us-west-2"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from services.common.api import LambdaHandler
+from services.common.edge.api import LambdaHandler
 
 STAFF = {"sub": "bench-staff", "cognito:groups": "[community_staff]", "custom:community_id": "cm_ninghe"}
 RESIDENT = {"sub": "bench-resident", "cognito:groups": "[resident]"}

@@ -32,11 +32,11 @@ from moto import mock_aws  # noqa: E402
 from benchmarks.scenarios import Context, event  # noqa: E402
 from canger_local import resources, synthetic  # noqa: E402
 from canger_local.calls import CallCounter  # noqa: E402
-from services.common import aws, dynamo  # noqa: E402
 from services.common.config import get_settings  # noqa: E402
+from services.common.data import aws, dynamo  # noqa: E402
+from services.common.data.tally import tally_key  # noqa: E402
+from services.common.domain.reference import directory  # noqa: E402
 from services.common.observability import logger  # noqa: E402
-from services.common.reference import directory  # noqa: E402
-from services.common.tally import tally_key  # noqa: E402
 from services.stats import consumer  # noqa: E402
 from services.stats.dal.counters import Counted, _chunks, _counter_update, figures_key, summed  # noqa: E402
 from services.stats.logic.counting import deltas_of  # noqa: E402

@@ -4,7 +4,7 @@
         handler(event, context)
     calls.counts == {"dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1, "events.PutEvents": 1}
 
-It hooks the cached clients of ``services.common.aws`` (the ones handlers use) through botocore's
+It hooks the cached clients of ``services.common.data.aws`` (the ones handlers use) through botocore's
 event system, so it sees every request that would go over the wire, retries included.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from services.common import aws
+from services.common.data import aws
 
 
 class CallCounter:

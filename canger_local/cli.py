@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 
-from services.common.auth import Role
+from services.common.domain.auth import Role
 
 DEMO_COMMUNITY = "cm_ninghe"
 DEMO_STREET = "st_xiaguan"
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             print(text)
         return 0
     if args.command == "events":
-        from services.common import contracts
+        from services.common.domain import contracts
 
         text = contracts.schemas_json()
         if args.write:

@@ -14,7 +14,7 @@ from typing import Any
 
 from canger_local import tokens
 from canger_local.gateway import HttpRequest, handle
-from services.common.auth import Role
+from services.common.domain.auth import Role
 from services.common.observability import logger
 
 

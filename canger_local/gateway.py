@@ -21,8 +21,8 @@ from urllib.parse import parse_qsl
 
 from canger_local.tokens import InvalidToken, Verifier, as_gateway_claims
 from services import catalog
-from services.common import problems
-from services.common.errors import CangerError, NotAuthenticated
+from services.common.domain.errors import CangerError, NotAuthenticated
+from services.common.edge import problems
 
 
 @dataclass(frozen=True)

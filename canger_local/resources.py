@@ -1,6 +1,6 @@
 """Create Canger's AWS resources on moto (or any endpoint): tables, bus, rule, queues, reports bucket.
 
-Built from the same definitions as the CDK stack: ``services.common.tables`` and ``services.catalog``.
+Built from the same definitions as the CDK stack: ``services.common.data.tables`` and ``services.catalog``.
 Creating what already exists is not an error, so a restart against a long-lived ``moto_server`` works.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from services import catalog
-from services.common import aws, tables
 from services.common.config import Settings
+from services.common.data import aws, tables
 
 
 @dataclass(frozen=True)

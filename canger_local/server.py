@@ -29,9 +29,10 @@ from canger_local.gateway import HttpRequest, handle
 from canger_local.tokens import Verifier
 from canger_local.worker import Worker
 from services import catalog
-from services.common import aws, problems
 from services.common.config import get_settings
-from services.common.errors import CangerError, InvalidInput, MalformedRequest, NotFound
+from services.common.data import aws
+from services.common.domain.errors import CangerError, InvalidInput, MalformedRequest, NotFound
+from services.common.edge import problems
 from services.common.observability import logger
 
 SWAGGER_HTML = """<!doctype html>

@@ -13,11 +13,11 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.common import aws
 from services.common.config import get_settings
-from services.common.events import Event, new_event
-from services.common.outbox import outbox_put
-from services.common.reference import AppealCategory, ServiceField, directory
+from services.common.data import aws
+from services.common.data.outbox import outbox_put
+from services.common.domain.events import Event, new_event
+from services.common.domain.reference import AppealCategory, ServiceField, directory
 
 
 def events(count: int, *, year: int = 2025, seed: int = 7) -> list[Event]:

@@ -20,7 +20,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from services.common.auth import COMMUNITY_CLAIM, GROUPS_CLAIM, STREET_CLAIM, Role
+from services.common.domain.auth import COMMUNITY_CLAIM, GROUPS_CLAIM, STREET_CLAIM, Role
 
 ISSUER = "https://canger.local/issuer"
 AUDIENCE = "canger-local"

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from canger_local.gateway import invoke
 from services import catalog
-from services.common import aws, outbox
+from services.common.data import aws, outbox
 from services.common.observability import logger
 
 RECEIVE_MAX = 10  # SQS ReceiveMessage's limit per call

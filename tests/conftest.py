@@ -82,8 +82,8 @@ def aws_stack() -> Iterator[Any]:
     from moto import mock_aws
 
     from canger_local import resources
-    from services.common import aws
     from services.common.config import get_settings
+    from services.common.data import aws
 
     with mock_aws():
         aws.reset_clients()

@@ -1,4 +1,4 @@
-"""Shared data: the Records, Stats and Idempotency tables, built from ``services.common.tables``."""
+"""Shared data: the Records, Stats and Idempotency tables, built from ``services.common.data.tables``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from services.common import tables
-from services.common.tables import TableDefinition
+from services.common.data import tables
+from services.common.data.tables import TableDefinition
 
 
 def _attribute(name: str) -> dynamodb.Attribute:

@@ -15,7 +15,7 @@ from infra_cdk.constructs.data import Database
 from infra_cdk.constructs.messaging import EventBus
 from infra_cdk.constructs.reports import ReportsBucket
 from services import catalog
-from services.common import tables
+from services.common.data import tables
 
 _READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]
 _WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]

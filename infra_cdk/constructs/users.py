@@ -7,7 +7,7 @@ from aws_cdk import aws_cognito as cognito
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from services.common.auth import Role
+from services.common.domain.auth import Role
 
 
 class UserDirectory(Construct):

@@ -8,9 +8,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from services.appeals.logic import appeals, meetings
 from services.appeals.models import inputs
 from services.appeals.models.resources import Action, Appeal, AppealList, History, Meeting, MeetingList, Status
-from services.common.api import caller, create_app, created, http_handler
-from services.common.fields import CommunityParam, Cursor, Limit, YearParam
-from services.common.reference import AppealCategory
+from services.common.domain.reference import AppealCategory
+from services.common.edge.api import caller, create_app, created, http_handler
+from services.common.edge.params import CommunityParam, Cursor, Limit, YearParam
 
 app = create_app()
 TAGS = ["appeals"]

@@ -2,7 +2,7 @@
 
 from aws_lambda_powertools.event_handler import Response
 
-from services.common.api import caller, create_app, http_handler
+from services.common.edge.api import caller, create_app, http_handler
 from services.directory import logic
 from services.directory.models import CommunityList, Me, Meta
 

@@ -6,8 +6,8 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from services.common.auth import Principal
-from services.common.reference import (
+from services.common.domain.auth import Principal
+from services.common.domain.reference import (
     LABELS,
     AppealCategory,
     AppealChannel,

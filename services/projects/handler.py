@@ -5,9 +5,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from services.common.api import caller, create_app, created, http_handler
-from services.common.fields import CommunityParam, Cursor, Limit, YearParam
-from services.common.reference import ProjectKind
+from services.common.domain.reference import ProjectKind
+from services.common.edge.api import caller, create_app, created, http_handler
+from services.common.edge.params import CommunityParam, Cursor, Limit, YearParam
 from services.projects.logic import projects
 from services.projects.models import inputs
 from services.projects.models.resources import (

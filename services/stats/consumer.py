@@ -17,7 +17,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from services.common.events import Event
+from services.common.domain.events import Event
 from services.common.observability import logger, metrics, traced
 from services.stats.dal import counters
 from services.stats.logic.counting import deltas_of

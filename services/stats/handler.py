@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from services.common.api import create_app, http_handler
+from services.common.edge.api import create_app, http_handler
 from services.stats.logic import live
 from services.stats.models import LiveFigures, Report
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from services.common.fields import UtcDateTime
+from services.common.domain.fields import UtcDateTime
 
 
 class AppealFigures(BaseModel):

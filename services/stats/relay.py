@@ -6,7 +6,7 @@ Input ``{"all": true}`` republishes every pending event, due or not.
 
 from typing import Any
 
-from services.common import outbox
+from services.common.data import outbox
 from services.common.observability import logger, traced
 
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from services.common import tally, years
 from services.common.config import get_settings
-from services.common.events import utc_now
+from services.common.data import tally
+from services.common.domain import years
+from services.common.domain.clock import utc_now
 from services.common.observability import logger, metrics, traced
 from services.stats.dal import counters, reports
 from services.stats.logic import report as reporting

@@ -46,7 +46,7 @@ class LocalServer:
     ) -> str:
         """A token for this server, signed in-process with its key (``token`` runs the real CLI instead)."""
         from canger_local import tokens
-        from services.common.auth import Role
+        from services.common.domain.auth import Role
 
         return tokens.issue(Role(role), community_id=community, street_id=street, sub=sub, key_home=self.home)
 

@@ -12,7 +12,7 @@ import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from canger_local import tokens
-from services.common.reference import directory
+from services.common.domain.reference import directory
 from tests.http.conftest import moto_server, start_server, stop_server
 
 pytestmark = pytest.mark.http

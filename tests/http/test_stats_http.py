@@ -20,8 +20,8 @@ import pytest
 import requests
 
 from canger_local.faults import FaultProxy
-from services.common import years
-from services.common.events import utc_now
+from services.common.domain import years
+from services.common.domain.clock import utc_now
 from tests.http.conftest import moto_server, start_server, stop_server
 
 pytestmark = pytest.mark.http

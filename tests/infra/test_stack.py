@@ -9,7 +9,7 @@ from aws_cdk.assertions import Match, Template
 
 from infra_cdk import check
 from services import catalog
-from services.common import tables
+from services.common.data import tables
 
 
 @pytest.fixture(scope="module")

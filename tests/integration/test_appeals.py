@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.common import aws, contracts, outbox
-from services.common.events import Event
+from services.common.data import aws, outbox
+from services.common.domain import contracts
+from services.common.domain.events import Event
 from tests.integration.conftest import (
     ADMIN,
     GRID_WORKER,

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Field
 
-from services.common import dynamo
-from services.common.api import caller, create_app, http_handler
 from services.common.config import get_settings
-from services.common.errors import Conflict
+from services.common.data import dynamo
+from services.common.domain.errors import Conflict
+from services.common.edge.api import caller, create_app, http_handler
 from tests.conftest import http_event
 
 CLAIMS = {"sub": "staff-1", "cognito:groups": "[community_staff]", "custom:community_id": "cm_ninghe"}

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from services.common import aws, dynamo, outbox
 from services.common.config import get_settings
-from services.common.events import new_event, utc_now
+from services.common.data import aws, dynamo, outbox
+from services.common.domain.clock import utc_now
+from services.common.domain.events import new_event
 
 
 def _queued_event_ids(queue_url: str) -> list[str]:

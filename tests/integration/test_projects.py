@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.common import contracts, outbox
-from services.common.events import Event
+from services.common.data import outbox
+from services.common.domain import contracts
+from services.common.domain.events import Event
 from tests.integration.conftest import ADMIN, GRID_WORKER, NINGHE, OFFICER, OTHER_STAFF, SANHE, STAFF, api_for
 
 

@@ -10,8 +10,8 @@ import random
 import pytest
 
 from canger_local import synthetic
-from services.common import aws
-from services.common.reference import directory
+from services.common.data import aws
+from services.common.domain.reference import directory
 from tests.conftest import FakeContext
 from tests.integration.conftest import NINGHE, RESIDENT, SANHE, STAFF, api_for
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.common import contracts, outbox
-from services.common.events import Event
+from services.common.data import outbox
+from services.common.domain import contracts
+from services.common.domain.events import Event
 from tests.integration.conftest import ADMIN, GRID_WORKER, NINGHE, OFFICER, OTHER_STAFF, SANHE, STAFF, api_for
 
 PHONE = "13600001111"

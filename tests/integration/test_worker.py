@@ -6,7 +6,7 @@ import json
 
 from canger_local import worker
 from services import catalog
-from services.common import aws
+from services.common.data import aws
 
 
 def _send(queue_url: str, n: int) -> None:

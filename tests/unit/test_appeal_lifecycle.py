@@ -8,8 +8,8 @@ import pytest
 
 from services.appeals.logic import lifecycle
 from services.appeals.models.resources import Action, Appeal, ContactView, Level, Status
-from services.common.auth import Principal, Role
-from services.common.errors import Conflict, NotAllowed, NotFound
+from services.common.domain.auth import Principal, Role
+from services.common.domain.errors import Conflict, NotAllowed, NotFound
 
 NINGHE, XIAGUAN = "cm_ninghe", "st_xiaguan"
 SANHE, TAIHE = "cm_sanhe", "st_taihe"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.common import contracts
+from services.common.domain import contracts
 
 APPEAL = {"appeal_id", "community_id", "street_id", "category", "level", "submitted_at", "at"}
 

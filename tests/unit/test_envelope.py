@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
-from services.common.events import Event, new_event, to_rfc3339
+from services.common.domain.clock import to_rfc3339
+from services.common.domain.events import Event, new_event
 
 
 def test_new_event_envelope_shape():

@@ -1,8 +1,7 @@
 import json
 
-from services.common import problems
-from services.common.dynamo import WriteConflict
-from services.common.errors import (
+from services.common.data.dynamo import WriteConflict
+from services.common.domain.errors import (
     Conflict,
     FieldError,
     InvalidInput,
@@ -12,6 +11,7 @@ from services.common.errors import (
     NotFound,
     TooLarge,
 )
+from services.common.edge import problems
 
 
 def test_problems_each_domain_error_maps_to_its_status():

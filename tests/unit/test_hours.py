@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from services.common.hours import Hours, from_tenths, to_tenths
+from services.common.domain.hours import Hours, from_tenths, to_tenths
 
 
 class Sample(BaseModel):

@@ -1,6 +1,6 @@
 import pytest
 
-from services.common.ids import is_id, new_id
+from services.common.domain.ids import is_id, new_id
 
 
 def test_new_id_has_prefix_and_ulid():

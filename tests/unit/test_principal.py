@@ -1,7 +1,7 @@
 import pytest
 
-from services.common.auth import Principal, Role, claims_from_event, parse_groups, principal_from_claims
-from services.common.errors import NotAllowed, NotAuthenticated
+from services.common.domain.auth import Principal, Role, claims_from_event, parse_groups, principal_from_claims
+from services.common.domain.errors import NotAllowed, NotAuthenticated
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.common.events import new_event
+from services.common.domain.events import new_event
 from services.stats.dal.counters import MAX_TRANSACTION_ITEMS, Counted, _chunks, summed
 from services.stats.logic.counting import deltas_of
 from services.stats.logic.figures import figures

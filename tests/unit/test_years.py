@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from canger_local.worker import seconds_until_next
 from services import catalog
-from services.common import years
+from services.common.domain import years
 
 
 def test_an_activity_at_2024_12_31_16_30_utc_belongs_to_2025():

@@ -24,11 +24,12 @@ from decimal import Decimal
 from typing import Any
 
 from services.appeals.models.resources import Appeal, HistoryEntry, Level, Meeting
-from services.common import dynamo, outbox
 from services.common.config import get_settings
-from services.common.errors import FieldError, InvalidInput
-from services.common.events import Event, to_rfc3339
-from services.common.tally import Tally
+from services.common.data import dynamo, outbox
+from services.common.data.tally import Tally
+from services.common.domain.clock import to_rfc3339
+from services.common.domain.errors import FieldError, InvalidInput
+from services.common.domain.events import Event
 
 PREFIX = "APPEALS#"
 APPEAL_SK = "APPEAL"

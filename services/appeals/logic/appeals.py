@@ -23,16 +23,17 @@ from services.appeals.models.resources import (
     LocationView,
     Status,
 )
-from services.common import years
-from services.common.auth import Principal, Role
-from services.common.contracts import appeals as contract
-from services.common.errors import InvalidInput, NotAllowed, NotFound
-from services.common.events import Event, new_event, utc_now
-from services.common.fields import mask_phone
-from services.common.ids import is_id, new_id
+from services.common.data.tally import Tally
+from services.common.domain import years
+from services.common.domain.auth import Principal, Role
+from services.common.domain.clock import utc_now
+from services.common.domain.contracts import appeals as contract
+from services.common.domain.errors import InvalidInput, NotAllowed, NotFound
+from services.common.domain.events import Event, new_event
+from services.common.domain.fields import mask_phone
+from services.common.domain.ids import is_id, new_id
+from services.common.domain.reference import community_or_422, directory
 from services.common.observability import logger
-from services.common.reference import community_or_422, directory
-from services.common.tally import Tally
 
 SERVICE = "appeals"
 

@@ -20,8 +20,8 @@ they take this action (403), does the action fit the state (409). Nothing here d
 from __future__ import annotations
 
 from services.appeals.models.resources import Action, Appeal, Level, Status
-from services.common.auth import Principal, Role
-from services.common.errors import Conflict, NotAllowed, NotFound
+from services.common.domain.auth import Principal, Role
+from services.common.domain.errors import Conflict, NotAllowed, NotFound
 
 FROM_STATES: dict[Action, frozenset[Status]] = {
     Action.ASSIGN: frozenset({Status.SUBMITTED, Status.ASSIGNED, Status.ESCALATED}),

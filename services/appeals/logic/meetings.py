@@ -12,15 +12,16 @@ from services.appeals.dal import store
 from services.appeals.logic.appeals import SERVICE
 from services.appeals.models import inputs
 from services.appeals.models.resources import Meeting, MeetingList
-from services.common import years
-from services.common.auth import Principal, Role
-from services.common.contracts.appeals import MeetingHeld
-from services.common.errors import FieldError, InvalidInput, NotAllowed, NotFound
-from services.common.events import new_event, utc_now
-from services.common.ids import is_id, new_id
+from services.common.data.tally import Tally
+from services.common.domain import years
+from services.common.domain.auth import Principal, Role
+from services.common.domain.clock import utc_now
+from services.common.domain.contracts.appeals import MeetingHeld
+from services.common.domain.errors import FieldError, InvalidInput, NotAllowed, NotFound
+from services.common.domain.events import new_event
+from services.common.domain.ids import is_id, new_id
+from services.common.domain.reference import community_or_422
 from services.common.observability import logger
-from services.common.reference import community_or_422
-from services.common.tally import Tally
 
 # A meeting is recorded after it is held; a little clock skew between devices is forgiven.
 CLOCK_SKEW = timedelta(minutes=10)

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from services.common.fields import ExpectedVersion, Phone, Text, UtcDateTime
-from services.common.reference import AppealCategory, AppealChannel
+from services.common.domain.fields import ExpectedVersion, Phone, Text, UtcDateTime
+from services.common.domain.reference import AppealCategory, AppealChannel
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Coordinate = Annotated[float, Field(allow_inf_nan=False)]

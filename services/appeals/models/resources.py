@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.common.fields import UtcDateTime
+from services.common.domain.fields import UtcDateTime
 
 
 class Status(StrEnum):

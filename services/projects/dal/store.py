@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common import dynamo, outbox
 from services.common.config import get_settings
-from services.common.errors import Conflict, NotFound
-from services.common.events import Event, to_rfc3339
-from services.common.money import cny
-from services.common.tally import Tally
+from services.common.data import dynamo, outbox
+from services.common.data.tally import Tally
+from services.common.domain.clock import to_rfc3339
+from services.common.domain.errors import Conflict, NotFound
+from services.common.domain.events import Event
+from services.common.domain.money import cny
 from services.projects.models.resources import Disbursement, Funding, LedgerLine, Project, Session
 
 PREFIX = "PROJECTS#"

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.common import years
-from services.common.auth import Principal, Role
-from services.common.contracts import projects as contract
-from services.common.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from services.common.events import new_event, utc_now
-from services.common.ids import is_id, new_id
-from services.common.money import cny
+from services.common.data.tally import Tally
+from services.common.domain import years
+from services.common.domain.auth import Principal, Role
+from services.common.domain.clock import utc_now
+from services.common.domain.contracts import projects as contract
+from services.common.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.common.domain.events import new_event
+from services.common.domain.ids import is_id, new_id
+from services.common.domain.money import cny
+from services.common.domain.reference import community_or_422
 from services.common.observability import logger
-from services.common.reference import community_or_422
-from services.common.tally import Tally
 from services.projects.dal import store
 from services.projects.models import inputs
 from services.projects.models.resources import (

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from services.common.fields import ExpectedVersion, Text
-from services.common.money import Currency, Fen, Money
-from services.common.reference import FundingSource, ProjectKind
+from services.common.domain.fields import ExpectedVersion, Text
+from services.common.domain.money import Currency, Fen, Money
+from services.common.domain.reference import FundingSource, ProjectKind
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Count = Annotated[StrictInt, Field(ge=0, le=10_000_000)]

@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from services.common.fields import UtcDateTime
-from services.common.money import Amount
+from services.common.domain.fields import UtcDateTime
+from services.common.domain.money import Amount
 
 Status = Literal["planned", "in_progress", "completed"]
 

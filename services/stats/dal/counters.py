@@ -20,9 +20,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.common import dynamo, outbox
 from services.common.config import get_settings
-from services.common.events import to_rfc3339, utc_now
+from services.common.data import dynamo, outbox
+from services.common.domain.clock import to_rfc3339, utc_now
 
 MAX_TRANSACTION_ITEMS = 100
 RETRIES = 3

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.common import aws
 from services.common.config import get_settings
-from services.common.errors import NotFound
+from services.common.data import aws
+from services.common.domain.errors import NotFound
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 

@@ -3,7 +3,7 @@
 Counters live per (year, scope), scope being ``city``, ``street:<id>`` or ``community:<id>``; an
 event adds to its community, that community's street and the city alike, so streets and communities
 add up to the city. Every delta is a plain addition, so applying events in any order gives the same
-counters, and deduplication by ``event_id`` (``services.common.outbox.consumed_update``) makes
+counters, and deduplication by ``event_id`` (``services.common.data.outbox.consumed_update``) makes
 at-least-once delivery exact. The year is the event's own time in the report time zone (an appeal
 made at 2023-12-31T20:00Z counts in 2024), or the calendar year of its date (``received_on``).
 
@@ -17,11 +17,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from services.common import contracts, years
-from services.common.contracts import appeals as a
-from services.common.contracts import projects as p
-from services.common.contracts import volunteers as v
-from services.common.events import Event
+from services.common.domain import contracts, years
+from services.common.domain.contracts import appeals as a
+from services.common.domain.contracts import projects as p
+from services.common.domain.contracts import volunteers as v
+from services.common.domain.events import Event
 
 CITY = "city"
 

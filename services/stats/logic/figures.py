@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.common.hours import from_tenths
-from services.common.reference import AppealCategory, FundingSource, ProjectKind, ServiceField
+from services.common.domain.hours import from_tenths
+from services.common.domain.reference import AppealCategory, FundingSource, ProjectKind, ServiceField
 from services.stats.models import (
     AppealFigures,
     Figures,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from services.common.config import get_settings
-from services.common.errors import InvalidInput, NotFound
-from services.common.events import utc_now
-from services.common.reference import directory
+from services.common.domain.clock import utc_now
+from services.common.domain.errors import InvalidInput, NotFound
+from services.common.domain.reference import directory
 from services.stats.dal import counters, reports
 from services.stats.logic.figures import figures
 from services.stats.models import LiveFigures

@@ -1,7 +1,7 @@
 """The yearly report: every scope's figures, reconciled against the records, with the policy gaps.
 
 Reconciliation compares, per community, a counter fed by events with the tally each service writes
-in the same transaction as its records (``services.common.tally``). Equal: nothing was lost or
+in the same transaction as its records (``services.common.data.tally``). Equal: nothing was lost or
 counted twice on the way. Different: recorded as drift, with both numbers, and logged.
 
     RECONCILED figure (counter)     ←→  tally (service prefix, name)
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from services.common.reference import ProjectKind, directory
+from services.common.domain.reference import ProjectKind, directory
 from services.stats.logic.figures import figures
 from services.stats.models import Drift, Figures, Policy, Reconciliation, Report
 

@@ -30,12 +30,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from services.common import aws, dynamo, outbox
 from services.common.config import get_settings
-from services.common.errors import Conflict, FieldError, InvalidInput
-from services.common.events import Event, to_rfc3339
-from services.common.hours import from_tenths
-from services.common.tally import Tally
+from services.common.data import aws, dynamo, outbox
+from services.common.data.tally import Tally
+from services.common.domain.clock import to_rfc3339
+from services.common.domain.errors import Conflict, FieldError, InvalidInput
+from services.common.domain.events import Event
+from services.common.domain.hours import from_tenths
 from services.volunteers.models.resources import (
     Activity,
     ParticipantView,

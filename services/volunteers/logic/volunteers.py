@@ -7,7 +7,7 @@ Who may do what (API.md, "Callers and roles")::
     city_admin        everything, everywhere
     grid_worker, resident   nothing here (403)
 
-Hours are whole tenths (``services.common.hours``) from the request to the database and the events,
+Hours are whole tenths (``services.common.domain.hours``) from the request to the database and the events,
 so totals never drift.
 """
 
@@ -16,17 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from services.common import years
-from services.common.auth import Principal, Role
-from services.common.contracts import volunteers as contract
-from services.common.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
-from services.common.events import new_event, utc_now
-from services.common.fields import mask_phone
-from services.common.hours import SECONDS_PER_TENTH, from_tenths, to_tenths
-from services.common.ids import is_id, new_id
+from services.common.data.tally import Tally
+from services.common.domain import years
+from services.common.domain.auth import Principal, Role
+from services.common.domain.clock import utc_now
+from services.common.domain.contracts import volunteers as contract
+from services.common.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
+from services.common.domain.events import new_event
+from services.common.domain.fields import mask_phone
+from services.common.domain.hours import SECONDS_PER_TENTH, from_tenths, to_tenths
+from services.common.domain.ids import is_id, new_id
+from services.common.domain.reference import Community, community_or_422
 from services.common.observability import logger
-from services.common.reference import Community, community_or_422
-from services.common.tally import Tally
 from services.volunteers.dal import store
 from services.volunteers.models import inputs
 from services.volunteers.models.resources import (

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from services.common.fields import Phone, Text, UtcDateTime
-from services.common.hours import Hours
-from services.common.reference import ServiceField, VolunteerGroup
+from services.common.domain.fields import Phone, Text, UtcDateTime
+from services.common.domain.hours import Hours
+from services.common.domain.reference import ServiceField, VolunteerGroup
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from services.common.fields import UtcDateTime
+from services.common.domain.fields import UtcDateTime
 
 
 class Team(BaseModel):

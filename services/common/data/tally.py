@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.common import dynamo
 from services.common.config import get_settings
+from services.common.data import dynamo
 
 TALLY_MARK = "TALLY#"
 

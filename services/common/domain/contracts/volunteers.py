@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.common.contracts.base import EventData
-from services.common.fields import UtcDateTime
+from services.common.domain.contracts.base import EventData
+from services.common.domain.fields import UtcDateTime
 
 
 class TeamCreated(EventData):

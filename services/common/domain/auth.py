@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.common.errors import NotAllowed, NotAuthenticated
+from services.common.domain.errors import NotAllowed, NotAuthenticated
 
 
 class Role(StrEnum):

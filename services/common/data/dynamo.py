@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from services.common import aws
-from services.common.errors import Conflict, InvalidInput
+from services.common.data import aws
+from services.common.domain.errors import Conflict, InvalidInput
 
 
 @cache

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from services.common.config import get_settings
-from services.common.events import to_rfc3339
+from services.common.domain.clock import to_rfc3339
 
 
 def year_of(moment: datetime) -> int:

@@ -21,8 +21,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from services.common.contracts.base import EventData
-from services.common.fields import UtcDateTime
+from services.common.domain.contracts.base import EventData
+from services.common.domain.fields import UtcDateTime
 
 Level = Literal["community", "street", "city"]
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.common import aws, dynamo, events
 from services.common.config import get_settings
-from services.common.events import Event, to_rfc3339, utc_now
+from services.common.data import aws, bus, dynamo
+from services.common.domain.clock import to_rfc3339, utc_now
+from services.common.domain.events import Event
 from services.common.observability import logger
 
 PENDING = "OUTBOX#PENDING"
@@ -66,7 +67,7 @@ def write_and_publish(transact_items: Sequence[Mapping[str, Any]], new_events: S
     A publishing failure is logged and left to the relay; the caller's request still succeeds.
     """
     dynamo.transact_write([*transact_items, *(outbox_put(event) for event in new_events)])
-    failed = events.publish(new_events)
+    failed = bus.publish(new_events)
     if failed:
         logger.warning("events left for the relay", count=len(failed))
 
@@ -138,7 +139,7 @@ def relay(*, now: datetime | None = None, not_yet_due: bool = False, limit: int 
     from botocore.exceptions import ClientError  # with boto3, on first use
 
     to_send = [_event_from_item(item) for item in due]
-    failed = events.publish(to_send)
+    failed = bus.publish(to_send)
     client = aws.client("dynamodb")
     for item, event in zip(due, to_send, strict=True):
         attempts = int(item.get("attempts", 0)) + 1

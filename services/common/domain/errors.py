@@ -1,4 +1,4 @@
-"""Domain errors. Logic raises these; ``services.common.problems`` turns them into HTTP responses.
+"""Domain errors. Logic raises these; ``services.common.edge.problems`` turns them into HTTP responses.
 
 CangerError
 ├── MalformedRequest    the request cannot be read at all (not JSON, not an object)

@@ -27,10 +27,11 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.logging import correlation_paths
 
-from services.common import aws, problems
-from services.common.auth import Principal, claims_from_event, principal_from_claims
 from services.common.config import get_settings
-from services.common.errors import CangerError, Conflict, InvalidInput, MalformedRequest, TooLarge
+from services.common.data import aws
+from services.common.domain.auth import Principal, claims_from_event, principal_from_claims
+from services.common.domain.errors import CangerError, Conflict, InvalidInput, MalformedRequest, TooLarge
+from services.common.edge import problems
 from services.common.observability import logger, metrics, traced
 
 MAX_BODY_BYTES = 32 * 1024

@@ -3,7 +3,6 @@
     Phone         "13812341234": a mainland mobile number, 11 digits starting 1[3-9]
     UtcDateTime   RFC 3339 with any offset in, a UTC datetime inside, "…Z" out
     Text(1, 100)  a trimmed string of 1 to 100 characters (blank is not "present")
-    Limit, Cursor, YearParam, CommunityParam   the listing query parameters of API.md
 
 ``mask_phone("13812341234") == "138****1234"``: what roles that may not see a number get.
 """
@@ -14,10 +13,9 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, StringConstraints
 
-from services.common.events import to_rfc3339
+from services.common.domain.clock import to_rfc3339
 
 PHONE_PATTERN = r"^1[3-9][0-9]{9}$"
 
@@ -53,13 +51,6 @@ UtcDateTime = Annotated[
     Field(examples=["2025-03-01T09:30:00Z"]),
 ]
 
-# Listing query parameters (API.md, "Conventions").
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100")]
-Cursor = Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")]
-YearParam = Annotated[
-    int | None, Query(ge=2000, le=2100, description="Calendar year in the report time zone (Asia/Shanghai)")
-]
-CommunityParam = Annotated[str | None, Query(max_length=64, description="A community id from /v1/communities")]
 ExpectedVersion = Annotated[
     int | None, Field(default=None, ge=1, strict=True, description="Refuse with 409 unless this is the version")
 ]

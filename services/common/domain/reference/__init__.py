@@ -184,7 +184,7 @@ class Directory:
 
 def community_or_422(community_id: str, field: str = "community_id") -> Community:
     """The community with this id, or a 422 naming ``field``: what every write referencing one needs."""
-    from services.common.errors import InvalidInput
+    from services.common.domain.errors import InvalidInput
 
     community = directory().community(community_id)
     if community is None:

@@ -1,0 +1,1 @@
+"""The HTTP edge: the resolver, the Lambda entry point, query parameters, errors as problem+json."""
