@@ -16,7 +16,7 @@ from typing import Any
 from services.common.config import get_settings
 from services.common.data import aws
 from services.common.data.outbox import outbox_put
-from services.common.domain.events import Event, new_event
+from services.common.domain.events import Event, raw_event
 from services.common.domain.reference import AppealCategory, ServiceField, directory
 
 
@@ -41,7 +41,7 @@ def events(count: int, *, year: int = 2025, seed: int = 7) -> list[Event]:
                 "at": at.isoformat(),
                 "channel": "online",
             }
-            made.append(new_event("appeals", "AppealSubmitted", data, occurred_at=at))
+            made.append(raw_event("appeals", "AppealSubmitted", data, occurred_at=at))
         elif kind == 2:
             data = {
                 **scope,
@@ -56,7 +56,7 @@ def events(count: int, *, year: int = 2025, seed: int = 7) -> list[Event]:
                 "meeting_id": None,
                 "seconds_to_resolve": 5 * 3600,
             }
-            made.append(new_event("appeals", "AppealResolved", data, occurred_at=at))
+            made.append(raw_event("appeals", "AppealResolved", data, occurred_at=at))
         else:
             data = {
                 **scope,
@@ -71,7 +71,7 @@ def events(count: int, *, year: int = 2025, seed: int = 7) -> list[Event]:
                     for p in range(3)
                 ],
             }
-            made.append(new_event("volunteers", "ActivityLogged", data, occurred_at=at))
+            made.append(raw_event("volunteers", "ActivityLogged", data, occurred_at=at))
     return made
 
 

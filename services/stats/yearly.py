@@ -18,6 +18,7 @@ from services.common.config import get_settings
 from services.common.data import tally
 from services.common.domain import years
 from services.common.domain.clock import utc_now
+from services.common.domain.contracts.tallies import TALLY_SOURCES
 from services.common.observability import logger, metrics, traced
 from services.stats.dal import counters, reports
 from services.stats.logic import report as reporting
@@ -42,7 +43,7 @@ def compute(year: int) -> reporting.Report:
     report = reporting.build(
         year,
         counters=counters.read_year(year),
-        tallies={prefix: tally.read_year(prefix, year) for prefix in reporting.TALLY_SOURCES},
+        tallies={source: tally.read_year(source, year) for source in TALLY_SOURCES},
         computed_at=now,
         final=year < years.year_of(now),
         timezone=settings.report_timezone,

@@ -11,7 +11,7 @@ import pytest
 from services.common.config import get_settings
 from services.common.data import aws, dynamo, outbox
 from services.common.domain.clock import utc_now
-from services.common.domain.events import new_event
+from services.common.domain.events import raw_event
 
 
 def _queued_event_ids(queue_url: str) -> list[str]:
@@ -61,7 +61,7 @@ def flaky_events(monkeypatch):
 
 
 def test_write_and_publish_delivers_item_and_event(aws_stack):
-    event = new_event("tests", "ThingHappened", {"community_id": "cm_ninghe"})
+    event = raw_event("tests", "ThingHappened", {"community_id": "cm_ninghe"})
     outbox.write_and_publish([_item("TESTS#1")], [event])
     assert dynamo.get_item(get_settings().records_table, {"pk": "TESTS#1", "sk": "A"}) is not None
     assert _queued_event_ids(aws_stack.events_url) == [event.event_id]
@@ -70,7 +70,7 @@ def test_write_and_publish_delivers_item_and_event(aws_stack):
 def test_partial_put_events_failure_loses_nothing_and_relay_delivers_it(aws_stack, flaky_events):
     # Given three events whose first PutEvents loses the second entry
     fake = flaky_events({1})
-    batch = [new_event("tests", "ThingHappened", {"n": n}) for n in range(3)]
+    batch = [raw_event("tests", "ThingHappened", {"n": n}) for n in range(3)]
     outbox.write_and_publish([_item("TESTS#2")], batch)
     assert sorted(_queued_event_ids(aws_stack.events_url)) == sorted([batch[0].event_id, batch[2].event_id])
 
@@ -92,20 +92,20 @@ def test_put_events_error_keeps_events_pending(aws_stack, monkeypatch):
 
     real_client = aws.client
     monkeypatch.setattr(aws, "client", lambda service: Down() if service == "events" else real_client(service))
-    event = new_event("tests", "ThingHappened", {})
+    event = raw_event("tests", "ThingHappened", {})
     outbox.write_and_publish([_item("TESTS#3")], [event])  # the request itself still succeeds
     assert [i["pk"] for i in outbox.pending(due_by=None)] == [f"OUTBOX#{event.event_id}"]
 
 
 def test_relay_leaves_events_alone_before_they_are_due(aws_stack):
-    event = new_event("tests", "ThingHappened", {})
+    event = raw_event("tests", "ThingHappened", {})
     outbox.write_and_publish([_item("TESTS#4")], [event])
     _queued_event_ids(aws_stack.events_url)
     assert outbox.relay(now=utc_now()).due == 0
 
 
 def test_consumed_event_leaves_the_pending_index_and_cannot_be_consumed_twice(aws_stack):
-    event = new_event("tests", "ThingHappened", {})
+    event = raw_event("tests", "ThingHappened", {})
     outbox.write_and_publish([_item("TESTS#5")], [event])
     dynamo.transact_write([outbox.consumed_update(event.event_id)])
     assert outbox.pending(due_by=None) == []
@@ -122,7 +122,7 @@ def test_failed_condition_writes_nothing_and_publishes_nothing(aws_stack):
             "ConditionExpression": "attribute_exists(pk)",  # fails: the item does not exist
         }
     }
-    event = new_event("tests", "ThingHappened", {})
+    event = raw_event("tests", "ThingHappened", {})
     with pytest.raises(dynamo.WriteConflict) as raised:
         outbox.write_and_publish([guarded], [event])
     assert raised.value.reasons[0] == "ConditionalCheckFailed"
@@ -131,7 +131,7 @@ def test_failed_condition_writes_nothing_and_publishes_nothing(aws_stack):
 
 
 def test_relay_backs_off_after_each_attempt(aws_stack, monkeypatch):
-    event = new_event("tests", "ThingHappened", {})
+    event = raw_event("tests", "ThingHappened", {})
     outbox.write_and_publish([_item("TESTS#7")], [event])
     later = utc_now() + timedelta(minutes=2)
     assert outbox.relay(now=later).published == 1

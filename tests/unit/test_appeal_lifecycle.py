@@ -9,7 +9,7 @@ import pytest
 from services.appeals.logic import lifecycle
 from services.appeals.models.resources import Action, Appeal, ContactView, Level, Status
 from services.common.domain.auth import Principal, Role
-from services.common.domain.errors import Conflict, NotAllowed, NotFound
+from services.common.domain.errors import Conflict, NotAllowed, NotFound, require_version
 
 NINGHE, XIAGUAN = "cm_ninghe", "st_xiaguan"
 SANHE, TAIHE = "cm_sanhe", "st_taihe"
@@ -177,10 +177,10 @@ def test_phone_is_whole_only_for_the_person_their_staff_and_admins(who, whole):
 
 def test_stale_expected_version_is_a_conflict_naming_the_current_one():
     with pytest.raises(Conflict) as raised:
-        lifecycle.check_version(appeal(version=3), 2)
+        require_version("appeal", appeal(version=3).version, 2)
     assert raised.value.extensions == {"current_version": 3}
 
 
 def test_matching_or_absent_expected_version_passes():
-    lifecycle.check_version(appeal(version=3), 3)
-    lifecycle.check_version(appeal(version=3), None)
+    require_version("appeal", appeal(version=3).version, 3)
+    require_version("appeal", appeal(version=3).version, None)

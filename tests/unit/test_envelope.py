@@ -5,12 +5,12 @@ import pytest
 from pydantic import ValidationError
 
 from services.common.domain.clock import to_rfc3339
-from services.common.domain.events import Event, new_event
+from services.common.domain.events import Event, raw_event
 
 
 def test_new_event_envelope_shape():
     moment = datetime(2023, 12, 31, 20, 0, tzinfo=UTC)
-    event = new_event(
+    event = raw_event(
         "appeals",
         "AppealSubmitted",
         {"community_id": "cm_ninghe"},
@@ -28,7 +28,7 @@ def test_new_event_envelope_shape():
 
 
 def test_envelope_round_trips_through_the_consumer_model():
-    event = new_event("volunteers", "ActivityLogged", {"hours": "2.5"}, correlation_id=None)
+    event = raw_event("volunteers", "ActivityLogged", {"hours": "2.5"}, correlation_id=None)
     parsed = Event.model_validate(json.loads(event.detail_json()))
     assert parsed.metadata == event.metadata and parsed.data == event.data
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.common.domain.events import new_event
+from services.common.domain.events import raw_event
 from services.stats.dal.counters import MAX_TRANSACTION_ITEMS, Counted, _chunks, summed
 from services.stats.logic.counting import deltas_of
 from services.stats.logic.figures import figures
@@ -27,7 +27,7 @@ def appeal_event(event_type: str, at: str, submitted_at: str | None = None, **ex
         "at": at,
         **extra,
     }
-    return new_event("appeals", event_type, data)
+    return raw_event("appeals", event_type, data)
 
 
 def test_an_appeal_at_2023_12_31_20h_utc_counts_in_2024_everywhere():
@@ -80,7 +80,7 @@ def test_newly_active_volunteers_count_only_in_their_scopes():
             {"volunteer_id": "vol_b", "hours_tenths": 20, "newly_active": ["community"]},
         ],
     }
-    deltas = deltas_of(new_event("volunteers", "ActivityLogged", data))
+    deltas = deltas_of(raw_event("volunteers", "ActivityLogged", data))
     common = {"activities": 1, "hours_tenths": 35, "activity_residents_served": 40, "field_health": 1}
     assert deltas[(2025, "city")] == Counter(**common, volunteers_active=1)
     assert deltas[(2025, "street:st_xiaguan")] == Counter(**common, volunteers_active=1)
@@ -89,12 +89,12 @@ def test_newly_active_volunteers_count_only_in_their_scopes():
 
 def test_money_counts_by_its_date_and_beneficiaries_by_their_delta():
     base = {**SCOPE, "project_id": "prj_1", "kind": "care", "year": 2025}
-    funding = new_event(
+    funding = raw_event(
         "projects",
         "FundingRecorded",
         {**base, "funding_id": "fnd_1", "source": "charity", "amount": 5000, "received_on": "2024-12-31"},
     )
-    update = new_event(
+    update = raw_event(
         "projects",
         "ProjectUpdated",
         {
@@ -113,7 +113,7 @@ def test_money_counts_by_its_date_and_beneficiaries_by_their_delta():
 
 def test_an_unknown_event_type_is_refused():
     with pytest.raises(KeyError):
-        deltas_of(new_event("appeals", "AppealTeleported", {**SCOPE}))
+        deltas_of(raw_event("appeals", "AppealTeleported", {**SCOPE}))
 
 
 def test_rates_are_null_without_a_denominator_and_rounded_otherwise():

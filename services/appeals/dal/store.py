@@ -18,18 +18,19 @@ Listings (sort key ``<submitted_at or held_at>#<id>``, so newest first and a yea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
-from services.appeals.models.resources import Appeal, HistoryEntry, Level, Meeting
+from services.appeals.models.records import AppealRecord
+from services.appeals.models.resources import HistoryEntry, Level, Meeting
 from services.common.config import get_settings
-from services.common.data import dynamo, outbox
+from services.common.data import dynamo, outbox, records
+from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
 from services.common.domain.errors import FieldError, InvalidInput
 from services.common.domain.events import Event
+from services.common.domain.reach import Reach, ReachKind
 
 PREFIX = "APPEALS#"
 APPEAL_SK = "APPEAL"
@@ -53,52 +54,13 @@ def _time(value: datetime | None) -> str | None:
     return to_rfc3339(value) if value else None
 
 
-def _number(value: float | None) -> Decimal | None:
-    # Through str, so 25.6 is stored as 25.6 and not as the binary float's 25.600000000000001…
-    return Decimal(str(value)) if value is not None else None
-
-
 # --- appeals ---------------------------------------------------------------------------------------
 
 
-def _appeal_item(appeal: Appeal) -> dict[str, Any]:
+def _appeal_item(appeal: AppealRecord) -> dict[str, Any]:
     sort = f"{_time(appeal.submitted_at)}#{appeal.id}"
     community = f"APPEALS#COMMUNITY#{appeal.community_id}"
-    item: dict[str, Any] = {
-        **appeal_key(appeal.id),
-        "id": appeal.id,
-        "community_id": appeal.community_id,
-        "street_id": appeal.street_id,
-        "grid_id": appeal.grid_id,
-        "category": appeal.category,
-        "title": appeal.title,
-        "description": appeal.description,
-        "channel": appeal.channel,
-        "status": appeal.status.value,
-        "level": appeal.level.value,
-        "assignee": appeal.assignee,
-        "due_at": _time(appeal.due_at),
-        "contact": appeal.contact.model_dump() if appeal.contact else None,
-        "location": (
-            {
-                "address": appeal.location.address,
-                "lat": _number(appeal.location.lat),
-                "lng": _number(appeal.location.lng),
-            }
-            if appeal.location
-            else None
-        ),
-        "submitted_by": appeal.submitted_by,
-        "submitted_at": _time(appeal.submitted_at),
-        "resolved_at": _time(appeal.resolved_at),
-        "resolution": appeal.resolution,
-        "resolved_on_site": appeal.resolved_on_site,
-        "meeting_id": appeal.meeting_id,
-        "satisfaction": appeal.satisfaction,
-        "closed_at": _time(appeal.closed_at),
-        "close_reason": appeal.close_reason,
-        "first_resolved_at": _time(appeal.first_resolved_at),
-        "version": appeal.version,
+    indexes = {
         "gsi1pk": community,
         "gsi1sk": sort,
         "gsi2pk": f"{community}#STATUS#{appeal.status.value}",
@@ -111,39 +73,20 @@ def _appeal_item(appeal: Appeal) -> dict[str, Any]:
         "gsi6sk": sort,
     }
     if appeal.level is not Level.COMMUNITY:
-        item["gsi5pk"], item["gsi5sk"] = f"APPEALS#STREET#{appeal.street_id}", sort
-    # None values are left out by marshal: DynamoDB keeps no empty attributes.
-    if item["location"]:
-        item["location"] = {k: v for k, v in item["location"].items() if v is not None}
-    return item
+        indexes["gsi5pk"], indexes["gsi5sk"] = f"APPEALS#STREET#{appeal.street_id}", sort
+    return records.to_item(appeal, **appeal_key(appeal.id), **indexes)
 
 
-def _appeal(item: dict[str, Any]) -> Appeal:
-    location = item.get("location")
-    if location:
-        location = {k: (float(v) if isinstance(v, Decimal) else v) for k, v in location.items()}
-    fields = {name: item.get(name) for name in Appeal.model_fields if name not in ("location", "version")}
-    if fields["satisfaction"] is not None:
-        fields["satisfaction"] = int(fields["satisfaction"])
-    return Appeal.model_validate({**fields, "location": location, "version": int(item["version"])})
+def _appeal(item: dict[str, Any]) -> AppealRecord:
+    return records.from_item(AppealRecord, item)
 
 
 def _history_item(appeal_id: str, version: int, entry: HistoryEntry) -> dict[str, Any]:
-    return {
-        "pk": appeal_key(appeal_id)["pk"],
-        "sk": f"{HISTORY_PREFIX}{version:06d}",
-        "at": _time(entry.at),
-        "actor": entry.actor,
-        "action": entry.action.value,
-        "from_status": entry.from_status.value if entry.from_status else None,
-        "to_status": entry.to_status.value,
-        "level": entry.level.value,
-        "note": entry.note,
-    }
+    return records.to_item(entry, pk=appeal_key(appeal_id)["pk"], sk=f"{HISTORY_PREFIX}{version:06d}")
 
 
 def _history_entry(item: dict[str, Any]) -> HistoryEntry:
-    return HistoryEntry.model_validate({name: item.get(name) for name in HistoryEntry.model_fields})
+    return records.from_item(HistoryEntry, item)
 
 
 def _put(item: dict[str, Any], condition: str, condition_values: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -154,12 +97,12 @@ def _belongs_to(key: dict[str, str], community_id: str) -> dict[str, Any]:
     return dynamo.in_community(_table(), key, community_id)
 
 
-def get_appeal(appeal_id: str) -> Appeal | None:
+def get_appeal(appeal_id: str) -> AppealRecord | None:
     item = dynamo.get_item(_table(), appeal_key(appeal_id), consistent=True)
     return _appeal(item) if item else None
 
 
-def get_with_history(appeal_id: str) -> tuple[Appeal | None, list[HistoryEntry]]:
+def get_with_history(appeal_id: str) -> tuple[AppealRecord | None, list[HistoryEntry]]:
     """The appeal and its history in one Query: they share a partition."""
     page = dynamo.query_page(
         _table(),
@@ -175,19 +118,19 @@ def get_with_history(appeal_id: str) -> tuple[Appeal | None, list[HistoryEntry]]
     return appeal, [_history_entry(i) for i in page.items if i["sk"].startswith(HISTORY_PREFIX)]
 
 
-def create_appeal(appeal: Appeal, entry: HistoryEntry, events: list[Event], tally: Tally) -> None:
+def create_appeal(appeal: AppealRecord, entry: HistoryEntry, events: list[Event], tally: Tally) -> None:
     outbox.write_and_publish(
         [
-            _put(_appeal_item(appeal), "attribute_not_exists(pk)"),
-            _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)"),
-            tally.item(PREFIX),
+            TxItem("appeal", _put(_appeal_item(appeal), "attribute_not_exists(pk)")),
+            TxItem("history", _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)")),
+            tally.item(),
         ],
         events,
     )
 
 
 def save_transition(
-    appeal: Appeal,
+    appeal: AppealRecord,
     *,
     read_version: int,
     entry: HistoryEntry,
@@ -202,54 +145,72 @@ def save_transition(
     meeting of the appeal's community, checked in the same transaction (else 422).
     """
     items = [
-        _put(_appeal_item(appeal), "version = :v", {":v": read_version}),
-        _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)"),
+        TxItem("appeal", _put(_appeal_item(appeal), "version = :v", {":v": read_version})),
+        TxItem("history", _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)")),
     ]
     if meeting_id:
-        items.append(_belongs_to(meeting_key(meeting_id), appeal.community_id))
+        items.append(TxItem(f"meeting:{meeting_id}", _belongs_to(meeting_key(meeting_id), appeal.community_id)))
     if tally:
-        items.append(tally.item(PREFIX))
+        items.append(tally.item())
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
-        if meeting_id and conflict.reasons[2:3] == ["ConditionalCheckFailed"]:
+        if conflict.failed("meeting"):
             raise InvalidInput.field("meeting_id", "No meeting of this appeal's community has this id.") from None
         raise
 
 
-@dataclass(frozen=True)
-class Listing:
-    """Which index partition a listing reads, and what is filtered within it."""
+def _appeal_partition(reach: Reach, status: str | None, category: str | None) -> tuple[str, str]:
+    """The narrowest (index, partition): a community's is narrowed further by status, else by category."""
+    if reach.kind is ReachKind.COMMUNITY:
+        base = f"APPEALS#COMMUNITY#{reach.id}"
+        if status is not None:
+            return "gsi2", f"{base}#STATUS#{status}"
+        if category is not None:
+            return "gsi3", f"{base}#CATEGORY#{category}"
+        return "gsi1", base
+    if reach.kind is ReachKind.SUBMITTER:
+        return "gsi4", f"APPEALS#SUBMITTER#{reach.id}"
+    if reach.kind is ReachKind.STREET:
+        return "gsi5", f"APPEALS#STREET#{reach.id}"  # only escalated appeals are in this index
+    return "gsi6", "APPEALS#CITY"
 
-    index: str
-    partition: str
-    year_bounds: tuple[str, str] | None = None
-    status: str | None = None
-    category: str | None = None
-    community_id: str | None = None
-    escalated_only: bool = False
 
-
-def list_appeals(listing: Listing, *, limit: int, cursor: str | None) -> dynamo.Page:
+def list_appeals(
+    reach: Reach,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    community_id: str | None = None,
+    escalated_only: bool = False,
+    year_bounds: tuple[str, str] | None = None,
+    limit: int,
+    cursor: str | None,
+) -> dynamo.Page[AppealRecord]:
+    """Appeals within ``reach``, newest first. Filters the partition does not already apply are applied
+    within it: a submitter's appeals in one community, a community's escalated ones (street officers)."""
+    index, partition = _appeal_partition(reach, status, category)
+    community_filter = community_id if reach.kind is ReachKind.SUBMITTER else None
+    filters = {
+        "status": None if index == "gsi2" else status,  # gsi2's partition is the status
+        "category": None if index == "gsi3" else category,  # gsi3's is the category
+        "community_id": community_filter,
+    }
     conditions, names, values = [], {}, {}
-    for attribute, value in (
-        ("status", listing.status),
-        ("category", listing.category),
-        ("community_id", listing.community_id),
-    ):
+    for attribute, value in filters.items():
         if value is not None:
             conditions.append(f"#{attribute} = :{attribute}")
             names[f"#{attribute}"], values[f":{attribute}"] = attribute, value
-    if listing.escalated_only:
+    if escalated_only and reach.kind is ReachKind.COMMUNITY:
         conditions.append("#level <> :community")
         names["#level"], values[":community"] = "level", Level.COMMUNITY.value
     page = dynamo.query_page(
         _table(),
-        index=listing.index,
-        partition_key=f"{listing.index}pk",
-        partition_value=listing.partition,
-        sort_key=f"{listing.index}sk",
-        sort_between=dynamo.year_range(listing.year_bounds),
+        index=index,
+        partition_key=f"{index}pk",
+        partition_value=partition,
+        sort_key=f"{index}sk",
+        sort_between=dynamo.year_range(year_bounds),
         limit=limit,
         cursor=cursor,
         filter_expression=" AND ".join(conditions) or None,
@@ -264,36 +225,37 @@ def list_appeals(listing: Listing, *, limit: int, cursor: str | None) -> dynamo.
 
 def _meeting_item(meeting: Meeting) -> dict[str, Any]:
     sort = f"{_time(meeting.held_at)}#{meeting.id}"
-    return {
+    return records.to_item(
+        meeting,
         **meeting_key(meeting.id),
-        **meeting.model_dump(mode="json"),
-        "gsi1pk": f"APPEALS#MEETINGS#COMMUNITY#{meeting.community_id}",
-        "gsi1sk": sort,
-        "gsi5pk": f"APPEALS#MEETINGS#STREET#{meeting.street_id}",
-        "gsi5sk": sort,
-        "gsi6pk": "APPEALS#MEETINGS#CITY",
-        "gsi6sk": sort,
-    }
+        gsi1pk=f"APPEALS#MEETINGS#COMMUNITY#{meeting.community_id}",
+        gsi1sk=sort,
+        gsi5pk=f"APPEALS#MEETINGS#STREET#{meeting.street_id}",
+        gsi5sk=sort,
+        gsi6pk="APPEALS#MEETINGS#CITY",
+        gsi6sk=sort,
+    )
 
 
 def _meeting(item: dict[str, Any]) -> Meeting:
-    fields = {name: item.get(name) for name in Meeting.model_fields}
-    fields["resident_count"] = int(fields["resident_count"])
-    fields["appeals_discussed"] = int(fields["appeals_discussed"])
-    return Meeting.model_validate(fields)
+    return records.from_item(Meeting, item)
 
 
 def create_meeting(meeting: Meeting, events: list[Event], tally: Tally) -> None:
     """The meeting, a check that each appeal discussed exists in its community, and its event: one transaction."""
-    checks = [_belongs_to(appeal_key(appeal_id), meeting.community_id) for appeal_id in meeting.appeal_ids]
-    items = [_put(_meeting_item(meeting), "attribute_not_exists(pk)"), *checks, tally.item(PREFIX)]
+    checks = [
+        TxItem(f"appeal:{appeal_id}", _belongs_to(appeal_key(appeal_id), meeting.community_id))
+        for appeal_id in meeting.appeal_ids
+    ]
+    items = [TxItem("meeting", _put(_meeting_item(meeting), "attribute_not_exists(pk)")), *checks, tally.item()]
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
+        wrong = set(conflict.failed("appeal"))
         failed = [
             FieldError(f"appeal_ids[{n}]", "No appeal of this community has this id.")
-            for n, reason in enumerate(conflict.reasons[1 : 1 + len(checks)])
-            if reason == "ConditionalCheckFailed"
+            for n, appeal_id in enumerate(meeting.appeal_ids)
+            if appeal_id in wrong
         ]
         if failed:
             raise InvalidInput(failed) from None
@@ -305,9 +267,15 @@ def get_meeting(meeting_id: str) -> Meeting | None:
     return _meeting(item) if item else None
 
 
+_MEETING_INDEX = {ReachKind.COMMUNITY: "gsi1", ReachKind.STREET: "gsi5", ReachKind.CITY: "gsi6"}
+
+
 def list_meetings(
-    index: str, partition: str, *, year_bounds: tuple[str, str] | None, limit: int, cursor: str | None
-) -> dynamo.Page:
+    reach: Reach, *, year_bounds: tuple[str, str] | None, limit: int, cursor: str | None
+) -> dynamo.Page[Meeting]:
+    """Meetings of a community, a street or the city, newest first (a submitter's reach has none)."""
+    index = _MEETING_INDEX[reach.kind]
+    partition = f"APPEALS#MEETINGS#{reach.kind.upper()}#{reach.id}".rstrip("#")
     page = dynamo.query_page(
         _table(),
         index=index,

@@ -17,9 +17,11 @@ from services.common.domain import years
 from services.common.domain.auth import Principal, Role
 from services.common.domain.clock import utc_now
 from services.common.domain.contracts.appeals import MeetingHeld
+from services.common.domain.contracts.tallies import AppealsTally
 from services.common.domain.errors import FieldError, InvalidInput, NotAllowed, NotFound
 from services.common.domain.events import new_event
 from services.common.domain.ids import is_id, new_id
+from services.common.domain.reach import Reach, ReachKind
 from services.common.domain.reference import community_or_422
 from services.common.observability import logger
 
@@ -82,9 +84,11 @@ def record(body: inputs.NewMeeting, *, by: Principal) -> Meeting:
         resident_count=meeting.resident_count,
     )
     tally = Tally(
-        years.year_of(meeting.held_at), meeting.community_id, meetings_held=1, appeals_discussed=len(body.appeal_ids)
+        years.year_of(meeting.held_at),
+        meeting.community_id,
+        AppealsTally(meetings_held=1, appeals_discussed=len(body.appeal_ids)),
     )
-    event = new_event(SERVICE, "MeetingHeld", data.model_dump(mode="json"), occurred_at=now)
+    event = new_event(SERVICE, data, occurred_at=now)
     store.create_meeting(meeting, [event], tally)
     logger.info("meeting recorded", meeting_id=meeting.id, community_id=meeting.community_id)
     return meeting
@@ -100,27 +104,9 @@ def get(meeting_id: str, *, by: Principal) -> Meeting:
 def list_meetings(
     *, by: Principal, community_id: str | None, year: int | None, limit: int, cursor: str | None
 ) -> MeetingList:
-    if community_id is not None:
-        community = community_or_422(community_id)
-    bounds = years.year_bounds(year) if year else None
-    if by.role in (Role.COMMUNITY_STAFF, Role.GRID_WORKER):
-        if community_id not in (None, by.community_id):
-            raise NotAllowed("You may list meetings of your own community only.")
-        index, partition = "gsi1", f"APPEALS#MEETINGS#COMMUNITY#{by.community_id}"
-    elif by.role is Role.STREET_OFFICER:
-        if community_id is None:
-            index, partition = "gsi5", f"APPEALS#MEETINGS#STREET#{by.street_id}"
-        elif community.street_id != by.street_id:
-            raise NotAllowed("That community is not in your street.")
-        else:
-            index, partition = "gsi1", f"APPEALS#MEETINGS#COMMUNITY#{community_id}"
-    elif by.role is Role.CITY_ADMIN:
-        index, partition = (
-            ("gsi1", f"APPEALS#MEETINGS#COMMUNITY#{community_id}")
-            if community_id
-            else ("gsi6", "APPEALS#MEETINGS#CITY")
-        )
-    else:
+    reach = Reach.for_listing(by, community_id=community_id)
+    if reach.kind is ReachKind.SUBMITTER:
         raise NotAllowed("Your role may not list meetings.")
-    page = store.list_meetings(index, partition, year_bounds=bounds, limit=limit, cursor=cursor)
+    bounds = years.year_bounds(year) if year else None
+    page = store.list_meetings(reach, year_bounds=bounds, limit=limit, cursor=cursor)
     return MeetingList(items=page.items, next_cursor=page.next_cursor)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.domain.fields import UtcDateTime
+from services.common.domain.page import Page
 
 
 class Status(StrEnum):
@@ -72,13 +72,10 @@ class Appeal(BaseModel):
     closed_at: UtcDateTime | None = None
     close_reason: str | None = None
     version: int
-    # Kept, not shown: whether a resolution is the first one ("resolved" counts first resolutions).
-    first_resolved_at: datetime | None = Field(default=None, exclude=True)
 
 
-class AppealList(BaseModel):
-    items: list[Appeal]
-    next_cursor: str | None
+class AppealList(Page[Appeal]):
+    pass
 
 
 class HistoryEntry(BaseModel):
@@ -113,6 +110,5 @@ class Meeting(BaseModel):
     recorded_at: UtcDateTime
 
 
-class MeetingList(BaseModel):
-    items: list[Meeting]
-    next_cursor: str | None
+class MeetingList(Page[Meeting]):
+    pass

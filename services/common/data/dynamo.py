@@ -15,10 +15,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from services.common.data import aws
 from services.common.domain.errors import Conflict, InvalidInput
+
+T = TypeVar("T")
 
 
 @cache
@@ -48,12 +50,47 @@ def values(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class WriteConflict(Conflict):
-    """A conditional write or transaction was refused. ``reasons`` has one code per transaction item
-    (``"ConditionalCheckFailed"``, ``"None"`` …), so a data-access layer can tell which condition failed."""
+    """A conditional write or transaction was refused.
 
-    def __init__(self, reasons: Sequence[str], detail: str = "The record changed; reload it and try again.") -> None:
+    ``reasons`` has one code per transaction item (``"ConditionalCheckFailed"``, ``"None"`` …) and
+    ``labels`` the items' labels (``TxItem``); a data-access layer asks by label which condition failed::
+
+        except dynamo.WriteConflict as conflict:
+            if conflict.failed("meeting"):          # the item labelled "meeting" or "meeting:<id>"
+                raise InvalidInput.field("meeting_id", "…") from None
+    """
+
+    def __init__(
+        self,
+        reasons: Sequence[str],
+        labels: Sequence[str] = (),
+        detail: str = "The record changed; reload it and try again.",
+    ) -> None:
         super().__init__(detail)
         self.reasons = list(reasons)
+        self.labels = list(labels) or [""] * len(self.reasons)
+
+    def failed(self, kind: str) -> list[str]:
+        """The ids (``"team:<id>"`` → ``<id>``; ``""`` for a bare ``"appeal"``) of ``kind``'s items whose
+        condition failed, in transaction order. Empty if none did."""
+        return [
+            label.partition(":")[2]
+            for label, reason in zip(self.labels, self.reasons, strict=False)
+            if reason == "ConditionalCheckFailed" and label.partition(":")[0] == kind
+        ]
+
+
+@dataclass(frozen=True)
+class TxItem:
+    """One ``TransactWriteItems`` item with the label a cancellation is reported by: ``"appeal"``,
+    ``"meeting:mtg_…"``, ``"team:team_…"``. The label never reaches DynamoDB."""
+
+    label: str
+    request: Mapping[str, Any]
+
+
+# An unlabelled item is still accepted (tests, one-item transactions); it reports as label "".
+TransactItem = TxItem | Mapping[str, Any]
 
 
 def put(table: str, item: Mapping[str, Any], condition: str, condition_values: Mapping[str, Any] | None = None) -> dict:
@@ -64,12 +101,36 @@ def put(table: str, item: Mapping[str, Any], condition: str, condition_values: M
     return {"Put": request}
 
 
+def update(
+    table: str,
+    key: Mapping[str, Any],
+    expression: str,
+    expression_values: Mapping[str, Any],
+    *,
+    condition: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """An ``Update`` transaction item: ``update(table, key, "ADD member_count :one", {":one": 1},
+    condition="attribute_exists(pk)")``. Values are marshalled here; ``names`` only when given."""
+    request: dict[str, Any] = {
+        "TableName": table,
+        "Key": marshal(key),
+        "UpdateExpression": expression,
+        "ExpressionAttributeValues": values(expression_values),
+    }
+    if condition:
+        request["ConditionExpression"] = condition
+    if names:
+        request["ExpressionAttributeNames"] = dict(names)
+    return {"Update": request}
+
+
 def in_community(table: str, key: Mapping[str, Any], community_id: str) -> dict:
     """A ``ConditionCheck`` transaction item: the item at ``key`` exists and belongs to ``community_id``.
 
     How a write checks a reference (an appeal discussed at a meeting, a volunteer's team) without
-    reading it first: the check fails the whole transaction, and its position in ``WriteConflict.reasons``
-    says which reference was wrong.
+    reading it first: the check fails the whole transaction, and its label (``TxItem``) says which
+    reference was wrong.
     """
     return {
         "ConditionCheck": {
@@ -95,15 +156,7 @@ def add_update(
     if stamp:
         names["#stamp"], expression_values[":stamp"] = stamp[0], stamp[1]
         expression = f"SET #stamp = :stamp {expression}"
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": marshal(key),
-            "UpdateExpression": expression,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values(expression_values),
-        }
-    }
+    return update(table, key, expression, expression_values, names=names)
 
 
 def year_range(bounds: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -114,8 +167,8 @@ def year_range(bounds: tuple[str, str] | None) -> tuple[str, str] | None:
 CONFLICT_ATTEMPTS = 5
 
 
-def transact_write(transact_items: Sequence[Mapping[str, Any]]) -> None:
-    """One ``TransactWriteItems``; a failed condition becomes ``WriteConflict``.
+def transact_write(transact_items: Sequence[TransactItem]) -> None:
+    """One ``TransactWriteItems``; a failed condition becomes ``WriteConflict``, naming items by label.
 
     A transaction cancelled because another one was writing the same item at that moment
     (``TransactionConflict``, e.g. two requests adding to one community's tally) is retried after a
@@ -124,16 +177,18 @@ def transact_write(transact_items: Sequence[Mapping[str, Any]]) -> None:
     """
     from botocore.exceptions import ClientError
 
+    labels = [item.label if isinstance(item, TxItem) else "" for item in transact_items]
+    requests = [dict(item.request) if isinstance(item, TxItem) else dict(item) for item in transact_items]
     for attempt in range(CONFLICT_ATTEMPTS):
         try:
-            aws.client("dynamodb").transact_write_items(TransactItems=list(transact_items))
+            aws.client("dynamodb").transact_write_items(TransactItems=requests)
             return
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             reasons = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
             if "ConditionalCheckFailed" in reasons:
-                raise WriteConflict(reasons) from error
+                raise WriteConflict(reasons, labels) from error
             if "TransactionConflict" not in reasons or attempt == CONFLICT_ATTEMPTS - 1:
                 raise
             time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter, not security
@@ -146,8 +201,10 @@ def get_item(table: str, key: Mapping[str, Any], *, consistent: bool = False) ->
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
+class Page(Generic[T]):
+    """One page of a listing: the items (raw dicts here; a ``dal`` maps them to its models) and the cursor."""
+
+    items: list[T]
     next_cursor: str | None
 
 
@@ -190,7 +247,7 @@ def query_page(
     filter_expression: str | None = None,
     filter_names: Mapping[str, str] | None = None,
     filter_values: Mapping[str, Any] | None = None,
-) -> Page:
+) -> Page[dict[str, Any]]:
     """One page of a key-condition query (never a Scan), with an opaque cursor for the next page.
 
     With a filter, DynamoDB may return fewer than ``limit`` items and still have more; the query

@@ -60,13 +60,17 @@ def outbox_put(event: Event, *, grace: timedelta | None = None) -> dict[str, Any
     }
 
 
-def write_and_publish(transact_items: Sequence[Mapping[str, Any]], new_events: Sequence[Event]) -> None:
+def write_and_publish(transact_items: Sequence[dynamo.TransactItem], new_events: Sequence[Event]) -> None:
     """Write ``transact_items`` and an outbox item per event in one transaction, then publish.
+
+    Outbox items are labelled ``"outbox:<event_id>"``.
 
     Raises ``dynamo.WriteConflict`` if a condition fails (nothing is written, nothing published).
     A publishing failure is logged and left to the relay; the caller's request still succeeds.
     """
-    dynamo.transact_write([*transact_items, *(outbox_put(event) for event in new_events)])
+    dynamo.transact_write(
+        [*transact_items, *(dynamo.TxItem(f"outbox:{event.event_id}", outbox_put(event)) for event in new_events)]
+    )
     failed = bus.publish(new_events)
     if failed:
         logger.warning("events left for the relay", count=len(failed))

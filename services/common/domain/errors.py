@@ -12,8 +12,11 @@ CangerError
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from services.common.domain.ids import is_id
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,33 @@ class InvalidInput(CangerError):
     @classmethod
     def field(cls, field: str, message: str) -> InvalidInput:
         return cls([FieldError(field, message)])
+
+
+# --- the checks every service makes, named once ----------------------------------------------------
+
+T = TypeVar("T")
+
+
+def get_or_404(
+    load: Callable[[str], T | None], resource_id: str, *, prefix: str, what: str, visible: Callable[[T], bool] = bool
+) -> T:
+    """``load(resource_id)`` if the id is well formed and the caller may see the result, else ``NotFound``::
+
+        project = get_or_404(store.get, project_id, prefix="prj", what="project", visible=by.sees)
+
+    One 404 for "no such id", "not an id" and "not yours to see", so a caller learns nothing of
+    records outside their reach.
+    """
+    found = load(resource_id) if is_id(resource_id, prefix) else None
+    if found is None or not visible(found):
+        raise NotFound(f"No such {what}.")
+    return found
+
+
+def require_version(what: str, current: int, expected: int | None) -> None:
+    """``Conflict`` (409, with ``current_version``) unless ``expected`` is absent or is ``current``."""
+    if expected is not None and expected != current:
+        raise Conflict(
+            f"The {what} is at version {current}, not {expected}; reload it and try again.",
+            current_version=current,
+        )

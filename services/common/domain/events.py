@@ -6,7 +6,8 @@ past-tense name (``AppealSubmitted``) and detail::
     {"metadata": {"event_id", "event_type", "version", "occurred_at", "correlation_id"},
      "data": {... "community_id", "street_id" ...}}
 
-Producers build events with ``new_event``; consumers parse the detail with ``Event.model_validate``,
+Producers build events with ``new_event`` from a contract model (``services.common.domain.contracts``);
+consumers parse the detail with ``Event.model_validate``,
 so producer and consumer share one model. ``services.common.data.bus`` puts them on the bus.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
 from services.common.domain.clock import to_rfc3339, utc_now
+from services.common.domain.contracts.base import EventData
 from services.common.domain.ids import new_id
 
 
@@ -59,6 +61,26 @@ class Event(BaseModel):
 
 def new_event(
     service: str,
+    data: EventData,
+    *,
+    occurred_at: datetime | None = None,
+    correlation_id: str | None = None,
+    version: int = 1,
+) -> Event:
+    """``new_event("appeals", AppealSubmitted(...))``: a fresh event from ``canger.appeals``, its type the
+    contract class's name, so a producer cannot send data under another type's name."""
+    return raw_event(
+        service,
+        type(data).__name__,
+        data.model_dump(mode="json"),
+        occurred_at=occurred_at,
+        correlation_id=correlation_id,
+        version=version,
+    )
+
+
+def raw_event(
+    service: str,
     event_type: str,
     data: dict[str, Any],
     *,
@@ -66,7 +88,8 @@ def new_event(
     correlation_id: str | None = None,
     version: int = 1,
 ) -> Event:
-    """``new_event("appeals", "AppealSubmitted", {...})``: a fresh event from ``canger.appeals``."""
+    """An event from an already serialized ``data``, unchecked: for tools and tests that build events
+    the way a stored or foreign producer would. Services use ``new_event``."""
     return Event(
         source=f"canger.{service}",
         metadata=EventMetadata(

@@ -34,6 +34,7 @@ from services.common.domain.clock import to_rfc3339
 from services.common.domain.errors import Conflict, NotFound
 from services.common.domain.events import Event
 from services.common.domain.money import cny
+from services.common.domain.reach import Reach, ReachKind
 from services.projects.models.resources import Disbursement, Funding, LedgerLine, Project, Session
 
 PREFIX = "PROJECTS#"
@@ -88,7 +89,7 @@ def _project(item: dict[str, Any]) -> Project:
 
 def create(project: Project, events: list[Event], tally: Tally) -> None:
     outbox.write_and_publish(
-        [dynamo.put(_table(), _project_item(project), "attribute_not_exists(pk)"), tally.item(PREFIX)], events
+        [dynamo.put(_table(), _project_item(project), "attribute_not_exists(pk)"), tally.item()], events
     )
 
 
@@ -137,9 +138,7 @@ def _record(item: dict[str, Any], totals: dict[str, Any], tally: Tally, events: 
     The totals' condition is only that the project exists, so a failure means it does not.
     """
     try:
-        outbox.write_and_publish(
-            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
-        )
+        outbox.write_and_publish([dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item()], events)
     except dynamo.WriteConflict:
         raise NotFound("No such project.") from None
 
@@ -183,9 +182,7 @@ def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tal
         "attribute_exists(pk) AND balance >= :a",
     )
     try:
-        outbox.write_and_publish(
-            [dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item(PREFIX)], events
-        )
+        outbox.write_and_publish([dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item()], events)
     except dynamo.WriteConflict:
         current = get(disbursement.project_id, consistent=True)
         balance = current.balance.amount if current else 0
@@ -260,15 +257,27 @@ def sessions(project_id: str) -> tuple[Project | None, list[Session]]:
     return project, found
 
 
+def _listing(reach: Reach, kind: str | None) -> tuple[str, str, str | None]:
+    """(index, partition, kind still to filter by): a community's projects of one kind have their own partition."""
+    if reach.kind is ReachKind.COMMUNITY:
+        base = f"PROJECTS#COMMUNITY#{reach.id}"
+        return ("gsi2", f"{base}#KIND#{kind}", None) if kind else ("gsi1", base, None)
+    if reach.kind is ReachKind.STREET:
+        return "gsi5", f"PROJECTS#STREET#{reach.id}", kind
+    if reach.kind is ReachKind.CITY:
+        return "gsi6", "PROJECTS#CITY", kind
+    raise ValueError(f"projects are not listed by {reach.kind}")
+
+
 def list_projects(
-    index: str,
-    partition: str,
+    reach: Reach,
     *,
     year: int | None,
     kind: str | None,
     limit: int,
     cursor: str | None,
-) -> dynamo.Page:
+) -> dynamo.Page[Project]:
+    index, partition, kind = _listing(reach, kind)
     page = dynamo.query_page(
         _table(),
         index=index,

@@ -20,10 +20,12 @@ from services.common.domain import years
 from services.common.domain.auth import Principal, Role
 from services.common.domain.clock import utc_now
 from services.common.domain.contracts import projects as contract
+from services.common.domain.contracts.tallies import ProjectsTally
 from services.common.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from services.common.domain.events import new_event
 from services.common.domain.ids import is_id, new_id
 from services.common.domain.money import cny
+from services.common.domain.reach import Reach
 from services.common.domain.reference import community_or_422
 from services.common.observability import logger
 from services.projects.dal import store
@@ -118,9 +120,9 @@ def create(body: inputs.NewProject, *, by: Principal) -> Project:
         target_beneficiaries=body.target_beneficiaries,
         at=now,
     )
-    event = new_event(SERVICE, "ProjectCreated", data.model_dump(mode="json"), occurred_at=now)
+    event = new_event(SERVICE, data, occurred_at=now)
     store.create(
-        project, [event], Tally(project.year, project.community_id, started=1, **{f"started_{project.kind}": 1})
+        project, [event], Tally(project.year, project.community_id, ProjectsTally.project_started(project.kind))
     )
     logger.info("project created", project_id=project.id, community_id=project.community_id, kind=project.kind)
     return project
@@ -155,7 +157,7 @@ def change(project_id: str, body: inputs.ProjectChange, *, by: Principal) -> Pro
         beneficiaries_delta=covered - before.beneficiaries_covered,
         at=now,
     )
-    event = new_event(SERVICE, "ProjectUpdated", data.model_dump(mode="json"), occurred_at=now)
+    event = new_event(SERVICE, data, occurred_at=now)
     store.change(after, read_version=before.version, events=[event])
     logger.info("project changed", project_id=project_id, status=status)
     return after
@@ -165,21 +167,8 @@ def list_projects(
     *, by: Principal, community_id: str | None, year: int | None, kind: str | None, limit: int, cursor: str | None
 ) -> ProjectList:
     by.require(*READERS)
-    if community_id is not None:
-        community = community_or_422(community_id)
-        if not by.oversees(community.id, community.street_id):
-            raise NotAllowed("That community is outside what you may see.")
-    elif by.role is Role.COMMUNITY_STAFF:
-        community_id = by.community_id
-    if community_id is not None:
-        base = f"PROJECTS#COMMUNITY#{community_id}"
-        index, partition = ("gsi2", f"{base}#KIND#{kind}") if kind else ("gsi1", base)
-        kind = None  # the partition is already that kind's
-    elif by.role is Role.STREET_OFFICER:
-        index, partition = "gsi5", f"PROJECTS#STREET#{by.street_id}"
-    else:
-        index, partition = "gsi6", "PROJECTS#CITY"
-    page = store.list_projects(index, partition, year=year, kind=kind, limit=limit, cursor=cursor)
+    reach = Reach.for_listing(by, community_id=community_id)
+    page = store.list_projects(reach, year=year, kind=kind, limit=limit, cursor=cursor)
     return ProjectList(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -208,8 +197,10 @@ def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> F
         amount=body.amount,
         received_on=body.received_on,
     )
-    event = new_event(SERVICE, "FundingRecorded", data.model_dump(mode="json"), occurred_at=now)
-    store.add_funding(funding, [event], Tally(body.received_on.year, project.community_id, funding=body.amount))
+    event = new_event(SERVICE, data, occurred_at=now)
+    store.add_funding(
+        funding, [event], Tally(body.received_on.year, project.community_id, ProjectsTally(funding=body.amount))
+    )
     logger.info("funding recorded", project_id=project.id, funding_id=funding.id, source=funding.source)
     return funding
 
@@ -231,8 +222,10 @@ def add_disbursement(project_id: str, body: inputs.NewDisbursement, *, by: Princ
     data = contract.DisbursementRecorded(
         **_scope(project), disbursement_id=disbursement.id, amount=body.amount, paid_on=body.paid_on
     )
-    event = new_event(SERVICE, "DisbursementRecorded", data.model_dump(mode="json"), occurred_at=now)
-    store.add_disbursement(disbursement, [event], Tally(body.paid_on.year, project.community_id, disbursed=body.amount))
+    event = new_event(SERVICE, data, occurred_at=now)
+    store.add_disbursement(
+        disbursement, [event], Tally(body.paid_on.year, project.community_id, ProjectsTally(disbursed=body.amount))
+    )
     logger.info("disbursement recorded", project_id=project.id, disbursement_id=disbursement.id)
     return disbursement
 
@@ -253,8 +246,12 @@ def add_session(project_id: str, body: inputs.NewSession, *, by: Principal) -> S
     data = contract.SessionRecorded(
         **_scope(project), session_id=session.id, held_on=body.held_on, residents_served=body.residents_served
     )
-    event = new_event(SERVICE, "SessionRecorded", data.model_dump(mode="json"), occurred_at=now)
-    tally = Tally(body.held_on.year, project.community_id, sessions=1, session_residents=body.residents_served)
+    event = new_event(SERVICE, data, occurred_at=now)
+    tally = Tally(
+        body.held_on.year,
+        project.community_id,
+        ProjectsTally(sessions=1, session_residents=body.residents_served),
+    )
     store.add_session(session, [event], tally)
     logger.info("session recorded", project_id=project.id, session_id=session.id)
     return session

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from services.common.domain.fields import UtcDateTime
 from services.common.domain.money import Amount
+from services.common.domain.page import Page
 
 Status = Literal["planned", "in_progress", "completed"]
 
@@ -38,9 +39,8 @@ class Project(BaseModel):
     version: int
 
 
-class ProjectList(BaseModel):
-    items: list[Project]
-    next_cursor: str | None
+class ProjectList(Page[Project]):
+    pass
 
 
 class Funding(BaseModel):

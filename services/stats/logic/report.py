@@ -15,31 +15,32 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from services.common.domain.contracts.tallies import AppealsTally, ProjectsTally, TallyFigures, VolunteersTally
 from services.common.domain.reference import ProjectKind, directory
 from services.stats.logic.figures import figures
 from services.stats.models import Drift, Figures, Policy, Reconciliation, Report
 
-TALLY_SOURCES = ("APPEALS#", "VOLUNTEERS#", "PROJECTS#")
-
-# counter name → (tally service prefix, tally name)
-RECONCILED: dict[str, tuple[str, str]] = {
-    "appeals_submitted": ("APPEALS#", "submitted"),
-    "appeals_resolved": ("APPEALS#", "resolved"),
-    "meetings_held": ("APPEALS#", "meetings_held"),
-    "meetings_appeals_discussed": ("APPEALS#", "appeals_discussed"),
-    "volunteers_registered": ("VOLUNTEERS#", "registered"),
-    "activities": ("VOLUNTEERS#", "activities"),
-    "hours_tenths": ("VOLUNTEERS#", "hours_tenths"),
-    "activity_residents_served": ("VOLUNTEERS#", "residents_served"),
-    "projects_started": ("PROJECTS#", "started"),
-    **{f"kind_{k.value}": ("PROJECTS#", f"started_{k.value}") for k in ProjectKind},
-    "funding_total": ("PROJECTS#", "funding"),
-    "disbursed": ("PROJECTS#", "disbursed"),
-    "sessions": ("PROJECTS#", "sessions"),
-    "session_residents_served": ("PROJECTS#", "session_residents"),
+# counter name → (the tally contract, its figure)
+RECONCILED: dict[str, tuple[type[TallyFigures], str]] = {
+    "appeals_submitted": (AppealsTally, "submitted"),
+    "appeals_resolved": (AppealsTally, "resolved"),
+    "meetings_held": (AppealsTally, "meetings_held"),
+    "meetings_appeals_discussed": (AppealsTally, "appeals_discussed"),
+    "volunteers_registered": (VolunteersTally, "registered"),
+    "activities": (VolunteersTally, "activities"),
+    "hours_tenths": (VolunteersTally, "hours_tenths"),
+    "activity_residents_served": (VolunteersTally, "residents_served"),
+    "projects_started": (ProjectsTally, "started"),
+    **{f"kind_{k.value}": (ProjectsTally, ProjectsTally.started_field(k)) for k in ProjectKind},
+    "funding_total": (ProjectsTally, "funding"),
+    "disbursed": (ProjectsTally, "disbursed"),
+    "sessions": (ProjectsTally, "sessions"),
+    "session_residents_served": (ProjectsTally, "session_residents"),
 }
+assert all(name in source.model_fields for source, name in RECONCILED.values())
 
-Tallies = Mapping[str, Mapping[str, Mapping[str, int]]]  # service prefix → community → figure → n
+# tally contract → community → its figures (absent: all zero)
+Tallies = Mapping[type[TallyFigures], Mapping[str, TallyFigures]]
 
 
 def reconcile(counters: Mapping[str, Mapping[str, int]], tallies: Tallies) -> Reconciliation:
@@ -47,7 +48,8 @@ def reconcile(counters: Mapping[str, Mapping[str, int]], tallies: Tallies) -> Re
     for community_id in directory().communities:
         mine = counters.get(f"community:{community_id}", {})
         for counter, (service, name) in RECONCILED.items():
-            recorded = tallies.get(service, {}).get(community_id, {}).get(name, 0)
+            figures = tallies.get(service, {}).get(community_id)
+            recorded = getattr(figures, name) if figures is not None else 0
             if mine.get(counter, 0) != recorded:
                 drift.append(
                     Drift(
@@ -62,8 +64,8 @@ def reconcile(counters: Mapping[str, Mapping[str, int]], tallies: Tallies) -> Re
 
 def without_secretary_led_project(tallies: Tallies) -> list[str]:
     """Communities with no secretary-led project of the year, from the projects' own records."""
-    projects = tallies.get("PROJECTS#", {})
-    return [c for c in directory().communities if not projects.get(c, {}).get("started_secretary_led", 0)]
+    projects = tallies.get(ProjectsTally, {})
+    return [c for c in directory().communities if not getattr(projects.get(c), "started_secretary_led", 0)]
 
 
 def build(

@@ -32,11 +32,13 @@ from typing import Any
 
 from services.common.config import get_settings
 from services.common.data import aws, dynamo, outbox
+from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
 from services.common.domain.errors import Conflict, FieldError, InvalidInput
 from services.common.domain.events import Event
 from services.common.domain.hours import from_tenths
+from services.common.domain.reach import Reach, ReachKind
 from services.volunteers.models.resources import (
     Activity,
     ParticipantView,
@@ -114,8 +116,8 @@ def get_team(team_id: str) -> Team | None:
     return _team(item) if item else None
 
 
-def list_teams(index: str, partition: str, *, limit: int, cursor: str | None) -> dynamo.Page:
-    page = _query(index, partition, None, limit, cursor)
+def list_teams(reach: Reach, *, limit: int, cursor: str | None) -> dynamo.Page[Team]:
+    page = _query(*_listing(reach, "TEAMS"), None, limit, cursor)
     return dynamo.Page([_team(i) for i in page.items], page.next_cursor)
 
 
@@ -143,44 +145,50 @@ def register(volunteer: Volunteer, events: list[Event], tally: Tally) -> None:
     """
     table = _table()
     teams = [
-        {
-            "Update": {
-                "TableName": table,
-                "Key": dynamo.marshal(team_key(team_id)),
-                "UpdateExpression": "ADD member_count :one",
-                "ConditionExpression": "attribute_exists(pk) AND community_id = :cid",
-                "ExpressionAttributeValues": dynamo.values({":one": 1, ":cid": volunteer.community_id}),
-            }
-        }
+        TxItem(
+            f"team:{team_id}",
+            dynamo.update(
+                table,
+                team_key(team_id),
+                "ADD member_count :one",
+                {":one": 1, ":cid": volunteer.community_id},
+                condition="attribute_exists(pk) AND community_id = :cid",
+            ),
+        )
         for team_id in volunteer.team_ids
     ]
     members = [
-        dynamo.put(
-            table,
-            {"pk": team_key(t)["pk"], "sk": f"MEMBER#{volunteer.id}", "volunteer_id": volunteer.id},
-            "attribute_not_exists(pk)",
+        TxItem(
+            f"member:{t}",
+            dynamo.put(
+                table,
+                {"pk": team_key(t)["pk"], "sk": f"MEMBER#{volunteer.id}", "volunteer_id": volunteer.id},
+                "attribute_not_exists(pk)",
+            ),
         )
         for t in volunteer.team_ids
     ]
+    phone_claim = {**phone_key(volunteer.phone), "volunteer_id": volunteer.id}
     items = [
-        dynamo.put(table, {**phone_key(volunteer.phone), "volunteer_id": volunteer.id}, "attribute_not_exists(pk)"),
-        dynamo.put(table, _volunteer_item(volunteer, 0), "attribute_not_exists(pk)"),
+        TxItem("phone", dynamo.put(table, phone_claim, "attribute_not_exists(pk)")),
+        TxItem("volunteer", dynamo.put(table, _volunteer_item(volunteer, 0), "attribute_not_exists(pk)")),
         *teams,
         *members,
-        tally.item(PREFIX),
+        tally.item(),
     ]
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
-        if conflict.reasons[0] == "ConditionalCheckFailed":
+        if conflict.failed("phone"):
             claim = dynamo.get_item(table, phone_key(volunteer.phone), consistent=True) or {}
             raise Conflict(
                 "A volunteer with this phone number is registered already.", existing_id=claim.get("volunteer_id")
             ) from None
+        wrong = set(conflict.failed("team"))
         failed = [
             FieldError(f"team_ids[{n}]", "No team of this community has this id.")
-            for n, reason in enumerate(conflict.reasons[2 : 2 + len(teams)])
-            if reason == "ConditionalCheckFailed"
+            for n, team_id in enumerate(volunteer.team_ids)
+            if team_id in wrong
         ]
         if failed:
             raise InvalidInput(failed) from None
@@ -192,8 +200,8 @@ def get_volunteer(volunteer_id: str) -> Volunteer | None:
     return _volunteer(item) if item else None
 
 
-def list_volunteers(index: str, partition: str, *, limit: int, cursor: str | None) -> dynamo.Page:
-    page = _query(index, partition, None, limit, cursor)
+def list_volunteers(reach: Reach, *, limit: int, cursor: str | None) -> dynamo.Page[Volunteer]:
+    page = _query(*_listing(reach, "VOLUNTEERS"), None, limit, cursor)
     return dynamo.Page([_volunteer(i) for i in page.items], page.next_cursor)
 
 
@@ -286,7 +294,7 @@ def active_scopes(volunteer_ids: list[str]) -> dict[str, set[str]]:
     return {item["pk"].rpartition("#")[2]: set(item.get("active_scopes") or ()) for item in found}
 
 
-def _participant_update(volunteer_id: str, hours_tenths: int, new_scopes: set[str]) -> dict[str, Any]:
+def _participant_update(volunteer_id: str, hours_tenths: int, new_scopes: set[str]) -> TxItem:
     values: dict[str, Any] = {":t": hours_tenths}
     expression, condition = "ADD total_tenths :t", "attribute_exists(pk)"
     if new_scopes:
@@ -295,15 +303,10 @@ def _participant_update(volunteer_id: str, hours_tenths: int, new_scopes: set[st
         for n, scope in enumerate(sorted(new_scopes)):
             values[f":s{n}"] = scope
             condition += f" AND NOT contains(active_scopes, :s{n})"
-    return {
-        "Update": {
-            "TableName": _table(),
-            "Key": dynamo.marshal(volunteer_key(volunteer_id)),
-            "UpdateExpression": expression,
-            "ConditionExpression": condition,
-            "ExpressionAttributeValues": dynamo.values(values),
-        }
-    }
+    return TxItem(
+        f"total:{volunteer_id}",
+        dynamo.update(_table(), volunteer_key(volunteer_id), expression, values, condition=condition),
+    )
 
 
 class ActiveRace(Exception):
@@ -327,33 +330,37 @@ def log_activity(
     started = to_rfc3339(activity.started_at)
     totals = [_participant_update(v, t, new_scopes.get(v, set())) for v, t in tenths.items()]
     entries = [
-        dynamo.put(
-            table,
-            {
-                "pk": volunteer_key(volunteer_id)["pk"],
-                "sk": f"{SERVICE_PREFIX}{started}#{activity.id}",
-                "activity_id": activity.id,
-                "title": activity.title,
-                "field": activity.field,
-                "started_at": started,
-                "date": date,
-                "hours_tenths": hours_tenths,
-            },
-            "attribute_not_exists(pk)",
+        TxItem(
+            f"service:{volunteer_id}",
+            dynamo.put(
+                table,
+                {
+                    "pk": volunteer_key(volunteer_id)["pk"],
+                    "sk": f"{SERVICE_PREFIX}{started}#{activity.id}",
+                    "activity_id": activity.id,
+                    "title": activity.title,
+                    "field": activity.field,
+                    "started_at": started,
+                    "date": date,
+                    "hours_tenths": hours_tenths,
+                },
+                "attribute_not_exists(pk)",
+            ),
         )
         for volunteer_id, hours_tenths in tenths.items()
     ]
-    items = [dynamo.put(table, _activity_item(activity, tenths), "attribute_not_exists(pk)"), *totals, *entries]
-    team_check = len(items) if activity.team_id else None
+    activity_put = dynamo.put(table, _activity_item(activity, tenths), "attribute_not_exists(pk)")
+    items = [TxItem("activity", activity_put), *totals, *entries]
     if activity.team_id:
-        items.append(dynamo.in_community(table, team_key(activity.team_id), activity.community_id))
-    items.append(tally.item(PREFIX))
+        check = dynamo.in_community(table, team_key(activity.team_id), activity.community_id)
+        items.append(TxItem(f"team:{activity.team_id}", check))
+    items.append(tally.item())
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
-        if team_check is not None and conflict.reasons[team_check] == "ConditionalCheckFailed":
+        if conflict.failed("team"):
             raise InvalidInput.field("team_id", "No team of this community has this id.") from None
-        if "ConditionalCheckFailed" in conflict.reasons[1 : 1 + len(totals)]:
+        if conflict.failed("total"):
             raise ActiveRace from None
         raise
 
@@ -364,10 +371,25 @@ def get_activity(activity_id: str) -> Activity | None:
 
 
 def list_activities(
-    index: str, partition: str, *, bounds: tuple[str, str] | None, field: str | None, limit: int, cursor: str | None
-) -> dynamo.Page:
+    reach: Reach, *, bounds: tuple[str, str] | None, field: str | None, limit: int, cursor: str | None
+) -> dynamo.Page[Activity]:
+    index, partition = _listing(reach, "ACTIVITIES")
+    if field is not None and reach.kind is ReachKind.COMMUNITY:
+        # A community and a field: that exact partition, no filter.
+        index, partition, field = "gsi2", f"{partition}#FIELD#{field}", None
     page = _query(index, partition, bounds, limit, cursor, field=field)
     return dynamo.Page([_activity(i) for i in page.items], page.next_cursor)
+
+
+_LISTING_INDEX = {ReachKind.COMMUNITY: "gsi1", ReachKind.STREET: "gsi5", ReachKind.CITY: "gsi6"}
+
+
+def _listing(reach: Reach, kind: str) -> tuple[str, str]:
+    """(index, partition) of ``kind`` (``TEAMS``, ``VOLUNTEERS``, ``ACTIVITIES``) within a community, street or city."""
+    if reach.kind not in _LISTING_INDEX:
+        raise ValueError(f"volunteers are not listed by {reach.kind}")
+    owner = f"#{reach.id}" if reach.id else ""
+    return _LISTING_INDEX[reach.kind], f"VOLUNTEERS#{reach.kind.upper()}{owner}#{kind}"
 
 
 def _query(

@@ -13,7 +13,6 @@ so totals never drift.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from services.common.data.tally import Tally
@@ -21,11 +20,13 @@ from services.common.domain import years
 from services.common.domain.auth import Principal, Role
 from services.common.domain.clock import utc_now
 from services.common.domain.contracts import volunteers as contract
+from services.common.domain.contracts.tallies import VolunteersTally
 from services.common.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
 from services.common.domain.events import new_event
 from services.common.domain.fields import mask_phone
 from services.common.domain.hours import SECONDS_PER_TENTH, from_tenths, to_tenths
 from services.common.domain.ids import is_id, new_id
+from services.common.domain.reach import Reach
 from services.common.domain.reference import Community, community_or_422
 from services.common.observability import logger
 from services.volunteers.dal import store
@@ -62,25 +63,9 @@ def _shown_to(by: Principal, volunteer: Volunteer) -> Volunteer:
     return volunteer if whole else volunteer.model_copy(update={"phone": mask_phone(volunteer.phone)})
 
 
-@dataclass(frozen=True)
-class Scope:
-    index: str
-    partition: str  # without the trailing kind: "VOLUNTEERS#COMMUNITY#cm_ninghe"
-
-
-def listing_scope(by: Principal, community_id: str | None) -> Scope:
-    """Which partition a listing reads: a community, the officer's street, or the city."""
+def _reach(by: Principal, community_id: str | None) -> Reach:
     by.require(*READERS)
-    if community_id is not None:
-        community = community_or_422(community_id)
-        if not by.oversees(community.id, community.street_id):
-            raise NotAllowed("That community is outside what you may see.")
-        return Scope("gsi1", f"VOLUNTEERS#COMMUNITY#{community.id}")
-    if by.role is Role.COMMUNITY_STAFF:
-        return Scope("gsi1", f"VOLUNTEERS#COMMUNITY#{by.community_id}")
-    if by.role is Role.STREET_OFFICER:
-        return Scope("gsi5", f"VOLUNTEERS#STREET#{by.street_id}")
-    return Scope("gsi6", "VOLUNTEERS#CITY")
+    return Reach.for_listing(by, community_id=community_id)
 
 
 # --- teams -----------------------------------------------------------------------------------------
@@ -103,7 +88,7 @@ def create_team(body: inputs.NewTeam, *, by: Principal) -> Team:
     data = contract.TeamCreated(
         team_id=team.id, community_id=team.community_id, street_id=team.street_id, group=team.group, at=now
     )
-    store.create_team(team, [new_event(SERVICE, "TeamCreated", data.model_dump(mode="json"), occurred_at=now)])
+    store.create_team(team, [new_event(SERVICE, data, occurred_at=now)])
     logger.info("team created", team_id=team.id, community_id=team.community_id)
     return team
 
@@ -117,8 +102,7 @@ def get_team(team_id: str, *, by: Principal) -> Team:
 
 
 def list_teams(*, by: Principal, community_id: str | None, limit: int, cursor: str | None) -> TeamList:
-    scope = listing_scope(by, community_id)
-    page = store.list_teams(scope.index, f"{scope.partition}#TEAMS", limit=limit, cursor=cursor)
+    page = store.list_teams(_reach(by, community_id), limit=limit, cursor=cursor)
     return TeamList(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -158,8 +142,8 @@ def register(body: inputs.NewVolunteer, *, by: Principal) -> Volunteer:
         team_ids=volunteer.team_ids,
         at=now,
     )
-    event = new_event(SERVICE, "VolunteerRegistered", data.model_dump(mode="json"), occurred_at=now)
-    store.register(volunteer, [event], Tally(years.year_of(now), volunteer.community_id, registered=1))
+    event = new_event(SERVICE, data, occurred_at=now)
+    store.register(volunteer, [event], Tally(years.year_of(now), volunteer.community_id, VolunteersTally(registered=1)))
     logger.info("volunteer registered", volunteer_id=volunteer.id, community_id=volunteer.community_id)
     return volunteer
 
@@ -185,8 +169,7 @@ def list_volunteers(
             raise InvalidInput.field("team_id", "This team is not in that community.")
         page = store.list_team_members(team.id, limit=limit, cursor=cursor)
     else:
-        scope = listing_scope(by, community_id)
-        page = store.list_volunteers(scope.index, f"{scope.partition}#VOLUNTEERS", limit=limit, cursor=cursor)
+        page = store.list_volunteers(_reach(by, community_id), limit=limit, cursor=cursor)
     return VolunteerList(items=[_shown_to(by, v) for v in page.items], next_cursor=page.next_cursor)
 
 
@@ -288,13 +271,11 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
         ],
     )
     date = years.local_date(activity.started_at).isoformat()
-    event = new_event(SERVICE, "ActivityLogged", data.model_dump(mode="json"), occurred_at=now)
+    event = new_event(SERVICE, data, occurred_at=now)
     tally = Tally(
         year,
         community.id,
-        activities=1,
-        hours_tenths=sum(tenths.values()),
-        residents_served=body.residents_served,
+        VolunteersTally(activities=1, hours_tenths=sum(tenths.values()), residents_served=body.residents_served),
     )
     new_scopes = {v: {scopes[kind] for kind in kinds} for v, kinds in newly.items()}
     store.log_activity(activity, tenths, new_scopes, date, [event], tally)
@@ -313,11 +294,7 @@ def get_activity(activity_id: str, *, by: Principal) -> Activity:
 def list_activities(
     *, by: Principal, community_id: str | None, year: int | None, field: str | None, limit: int, cursor: str | None
 ) -> ActivityList:
-    scope = listing_scope(by, community_id)
+    reach = _reach(by, community_id)
     bounds = years.year_bounds(year) if year else None
-    index, partition = scope.index, f"{scope.partition}#ACTIVITIES"
-    if field is not None and index == "gsi1":
-        # A community and a field: that exact partition, no filter.
-        index, partition, field = "gsi2", f"{partition}#FIELD#{field}", None
-    page = store.list_activities(index, partition, bounds=bounds, field=field, limit=limit, cursor=cursor)
+    page = store.list_activities(reach, bounds=bounds, field=field, limit=limit, cursor=cursor)
     return ActivityList(items=page.items, next_cursor=page.next_cursor)

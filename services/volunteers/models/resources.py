@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from services.common.domain.fields import UtcDateTime
+from services.common.domain.page import Page
 
 
 class Team(BaseModel):
@@ -20,9 +21,8 @@ class Team(BaseModel):
     created_at: UtcDateTime
 
 
-class TeamList(BaseModel):
-    items: list[Team]
-    next_cursor: str | None
+class TeamList(Page[Team]):
+    pass
 
 
 class Volunteer(BaseModel):
@@ -40,9 +40,8 @@ class Volunteer(BaseModel):
     total_hours: float
 
 
-class VolunteerList(BaseModel):
-    items: list[Volunteer]
-    next_cursor: str | None
+class VolunteerList(Page[Volunteer]):
+    pass
 
 
 class ParticipantView(BaseModel):
@@ -69,9 +68,8 @@ class Activity(BaseModel):
     recorded_at: UtcDateTime
 
 
-class ActivityList(BaseModel):
-    items: list[Activity]
-    next_cursor: str | None
+class ActivityList(Page[Activity]):
+    pass
 
 
 class ServiceEntry(BaseModel):

@@ -4,7 +4,7 @@ This package is the contract between services that never import each other (ARCH
 "Events and statistics"). Each event type names one model; ``EVENT_TYPES`` maps the detail-type to it::
 
     data = AppealSubmitted(appeal_id=..., community_id=..., ...)
-    event = new_event("appeals", "AppealSubmitted", data.model_dump(mode="json"))
+    event = new_event("appeals", data)          # the event type is the class's name
     ...
     parsed = parse_data(event)          # the consumer's side: the same model
 
