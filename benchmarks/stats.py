@@ -30,8 +30,7 @@ offline()
 from moto import mock_aws  # noqa: E402
 
 from benchmarks.scenarios import Context, event  # noqa: E402
-from canger_local import resources, synthetic  # noqa: E402
-from canger_local.calls import CallCounter  # noqa: E402
+from canger_local import resources  # noqa: E402
 from services.common.config import get_settings  # noqa: E402
 from services.common.data import aws, dynamo  # noqa: E402
 from services.common.data.tally import tally_key  # noqa: E402
@@ -40,6 +39,8 @@ from services.common.observability import logger  # noqa: E402
 from services.stats import consumer  # noqa: E402
 from services.stats.dal.counters import Counted, _chunks, _counter_update, figures_key, summed  # noqa: E402
 from services.stats.logic.counting import deltas_of  # noqa: E402
+from testkit import synthetic  # noqa: E402
+from testkit.calls import CallCounter  # noqa: E402
 
 WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem", "DeleteItem")
 

@@ -82,8 +82,8 @@ def _routes() -> tuple[_CompiledRoute, ...]:
 
 
 @cache
-def _default_function() -> catalog.Function:
-    return next(f for f in catalog.FUNCTIONS if f.default_route)
+def _default_function() -> catalog.HttpFunction:
+    return catalog.default_function()
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
 
 @dataclass
 class Consumer:
-    function: catalog.Function
+    function: catalog.QueueFunction
     queue_url: str
     busy: threading.Event = field(default_factory=threading.Event)
 
@@ -149,8 +149,8 @@ def seconds_until_next(schedule: catalog.Schedule, now: datetime) -> float | Non
 
 class Worker:
     def __init__(self, queue_urls: dict[str, str]) -> None:
-        self.consumers = [Consumer(f, queue_urls[f.consumes_queue]) for f in catalog.FUNCTIONS if f.consumes_queue]
-        self.schedules = {f.schedule.name: f for f in catalog.FUNCTIONS if f.schedule}
+        self.consumers = [Consumer(f, queue_urls[f.consumes_queue]) for f in catalog.queue_functions()]
+        self.schedules = {f.schedule.name: f for f in catalog.scheduled_functions()}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -158,10 +158,10 @@ class Worker:
         for consumer in self.consumers:
             self._spawn(self._consume_forever, consumer, name=f"consumer-{consumer.function.name}")
         for name, function in self.schedules.items():
-            interval = _interval_seconds(function.schedule.expression)  # type: ignore[union-attr]
+            interval = _interval_seconds(function.schedule.expression)
             if interval:
                 self._spawn(self._schedule_forever, name, interval, name=f"schedule-{name}")
-            elif seconds_until_next(function.schedule, datetime.now(UTC)) is not None:  # type: ignore[arg-type]
+            elif seconds_until_next(function.schedule, datetime.now(UTC)) is not None:
                 self._spawn(self._daily_forever, name, function.schedule, name=f"schedule-{name}")
 
     def stop(self) -> None:

@@ -12,7 +12,11 @@ import paths and imports none of them.
     stats-api         http       GET /v1/stats/{year}, /v1/reports/{report} (public)
     stats-consumer    queue      canger-events, batches of 100
     yearly-metrics    schedule   daily 01:00 Asia/Shanghai
-    outbox-relay      schedule   every minute
+    outbox-relay      schedule   every minute (services/platform: shared jobs)
+
+The three kinds are three types (``HttpFunction``, ``QueueFunction``, ``ScheduledFunction``), so a
+function cannot have routes and a schedule at once, and ``tests/unit/test_catalog.py`` fails when the
+routes here and the handlers' route decorators disagree.
 """
 
 from __future__ import annotations
@@ -59,22 +63,36 @@ class Access:
     reports: Literal["none", "read", "write"] = "none"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Function:
+    """What every function has; its kind (and trigger) is its subclass."""
+
     name: str
     handler: str  # "package.module.attribute"
     service: str
     description: str
-    routes: tuple[Route, ...] = ()
-    schedule: Schedule | None = None
-    consumes_queue: str | None = None
-    batch_size: int = 100
-    max_concurrency: int = 2  # of a queue consumer (Lambda's minimum is 2)
     access: Access = field(default_factory=Access)
     timeout_seconds: int = 10
     memory_mb: int = 512
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpFunction(Function):
+    routes: tuple[Route, ...]
     # Receives API Gateway's $default route, so an unknown route gets a problem+json 404.
     default_route: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueFunction(Function):
+    consumes_queue: str
+    batch_size: int = 100
+    max_concurrency: int = 2  # Lambda's minimum is 2
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduledFunction(Function):
+    schedule: Schedule
 
 
 APPEAL_ACTIONS = ("assign", "escalate", "resolve", "rate", "reopen", "close")
@@ -86,7 +104,7 @@ def _writer(prefix: str) -> Access:
 
 
 FUNCTIONS: tuple[Function, ...] = (
-    Function(
+    HttpFunction(
         name="directory-api",
         handler="services.directory.handler.lambda_handler",
         service="directory",
@@ -99,7 +117,7 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         default_route=True,
     ),
-    Function(
+    HttpFunction(
         name="appeals-api",
         handler="services.appeals.handler.lambda_handler",
         service="appeals",
@@ -116,7 +134,7 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         access=_writer("APPEALS#"),
     ),
-    Function(
+    HttpFunction(
         name="volunteers-api",
         handler="services.volunteers.handler.lambda_handler",
         service="volunteers",
@@ -135,7 +153,7 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         access=_writer("VOLUNTEERS#"),
     ),
-    Function(
+    HttpFunction(
         name="projects-api",
         handler="services.projects.handler.lambda_handler",
         service="projects",
@@ -153,7 +171,7 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         access=_writer("PROJECTS#"),
     ),
-    Function(
+    HttpFunction(
         name="stats-api",
         handler="services.stats.handler.lambda_handler",
         service="stats",
@@ -164,7 +182,7 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         access=Access(stats="read", reports="read"),
     ),
-    Function(
+    QueueFunction(
         name="stats-consumer",
         handler="services.stats.consumer.lambda_handler",
         service="stats",
@@ -174,7 +192,7 @@ FUNCTIONS: tuple[Function, ...] = (
         access=Access(records_prefixes=("OUTBOX#",), records_write=True, stats="write"),
         timeout_seconds=30,
     ),
-    Function(
+    ScheduledFunction(
         name="yearly-metrics",
         handler="services.stats.yearly.lambda_handler",
         service="stats",
@@ -188,10 +206,10 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_seconds=120,
         memory_mb=1024,
     ),
-    Function(
+    ScheduledFunction(
         name="outbox-relay",
-        handler="services.stats.relay.lambda_handler",
-        service="stats",
+        handler="services.platform.relay.lambda_handler",
+        service="platform",
         description="Republishes outbox events that no consumer has confirmed",
         schedule=Schedule("outbox-relay", "rate(1 minute)"),
         access=Access(records_prefixes=("OUTBOX#",), records_write=True, publishes_events=True),
@@ -200,8 +218,21 @@ FUNCTIONS: tuple[Function, ...] = (
 )
 
 
-def http_functions() -> list[Function]:
-    return [f for f in FUNCTIONS if f.routes or f.default_route]
+def http_functions() -> list[HttpFunction]:
+    return [f for f in FUNCTIONS if isinstance(f, HttpFunction)]
+
+
+def queue_functions() -> list[QueueFunction]:
+    return [f for f in FUNCTIONS if isinstance(f, QueueFunction)]
+
+
+def scheduled_functions() -> list[ScheduledFunction]:
+    return [f for f in FUNCTIONS if isinstance(f, ScheduledFunction)]
+
+
+def default_function() -> HttpFunction:
+    """The function that answers API Gateway's ``$default`` route (unknown routes)."""
+    return next(f for f in http_functions() if f.default_route)
 
 
 def by_name(name: str) -> Function:

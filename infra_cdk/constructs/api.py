@@ -57,7 +57,7 @@ class HttpApi(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         region = Stack.of(self).region
-        default = next(f for f in catalog.FUNCTIONS if f.default_route)
+        default = catalog.default_function()
         self.api = apigw.HttpApi(
             self,
             "Api",

@@ -69,7 +69,7 @@ class ServiceFunctions(Construct):
                 environment={**environment, "POWERTOOLS_SERVICE_NAME": spec.service},
                 **lambda_defaults.function_settings(timeout_seconds=spec.timeout_seconds, memory_mb=spec.memory_mb),
             )
-            if spec.consumes_queue:
+            if isinstance(spec, catalog.QueueFunction):
                 function.add_event_source(
                     sources.SqsEventSource(
                         event_bus.queue,

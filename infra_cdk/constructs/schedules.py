@@ -15,9 +15,7 @@ from services import catalog
 class Schedules(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, functions: dict[str, lambda_.Function]) -> None:
         super().__init__(scope, construct_id)
-        for spec in catalog.FUNCTIONS:
-            if spec.schedule is None:
-                continue
+        for spec in catalog.scheduled_functions():
             scheduler.Schedule(
                 self,
                 spec.schedule.name,

@@ -9,6 +9,7 @@ from services.appeals.logic import appeals, meetings
 from services.appeals.models import inputs
 from services.appeals.models.resources import Action, Appeal, AppealList, History, Meeting, MeetingList, Status
 from services.common.domain.reference import AppealCategory
+from services.common.edge import responses
 from services.common.edge.api import caller, create_app, created, http_handler
 from services.common.edge.params import CommunityParam, Cursor, Limit, YearParam
 
@@ -19,7 +20,7 @@ TAGS = ["appeals"]
 @app.post("/v1/appeals", tags=TAGS, summary="Submit an appeal", responses=created(Appeal))
 def submit_appeal(body: inputs.NewAppeal) -> Response[Appeal]:
     appeal = appeals.submit(body, by=caller(app))
-    return Response(201, "application/json", appeal, headers={"Location": f"/v1/appeals/{appeal.id}"})
+    return responses.created(appeal, f"/v1/appeals/{appeal.id}")
 
 
 @app.get("/v1/appeals", tags=TAGS, summary="List appeals in the caller's scope, newest first")
@@ -87,7 +88,7 @@ def close(appeal_id: str, body: inputs.Close) -> Appeal:
 )
 def record_meeting(body: inputs.NewMeeting) -> Response[Meeting]:
     meeting = meetings.record(body, by=caller(app))
-    return Response(201, "application/json", meeting, headers={"Location": f"/v1/meetings/{meeting.id}"})
+    return responses.created(meeting, f"/v1/meetings/{meeting.id}")
 
 
 @app.get("/v1/meetings", tags=["meetings"], summary="List meetings, newest first")

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from services.common.domain.reference import ProjectKind
+from services.common.edge import responses
 from services.common.edge.api import caller, create_app, created, http_handler
 from services.common.edge.params import CommunityParam, Cursor, Limit, YearParam
 from services.projects.logic import projects
@@ -24,14 +25,10 @@ app = create_app()
 TAGS = ["projects"]
 
 
-def _created(model, location: str) -> Response:
-    return Response(201, "application/json", model, headers={"Location": location})
-
-
 @app.post("/v1/projects", tags=TAGS, summary="Create a project", responses=created(Project))
 def create_project(body: inputs.NewProject) -> Response[Project]:
     project = projects.create(body, by=caller(app))
-    return _created(project, f"/v1/projects/{project.id}")
+    return responses.created(project, f"/v1/projects/{project.id}")
 
 
 @app.get("/v1/projects", tags=TAGS, summary="List projects, newest year first")
@@ -65,7 +62,7 @@ def change_project(project_id: str, body: inputs.ProjectChange) -> Project:
 @app.post("/v1/projects/<project_id>/funding", tags=TAGS, summary="Record funding received", responses=created(Funding))
 def add_funding(project_id: str, body: inputs.NewFunding) -> Response[Funding]:
     funding = projects.add_funding(project_id, body, by=caller(app))
-    return _created(funding, f"/v1/projects/{project_id}/ledger")
+    return responses.created(funding, f"/v1/projects/{project_id}/ledger")
 
 
 @app.post(
@@ -76,7 +73,7 @@ def add_funding(project_id: str, body: inputs.NewFunding) -> Response[Funding]:
 )
 def add_disbursement(project_id: str, body: inputs.NewDisbursement) -> Response[Disbursement]:
     disbursement = projects.add_disbursement(project_id, body, by=caller(app))
-    return _created(disbursement, f"/v1/projects/{project_id}/ledger")
+    return responses.created(disbursement, f"/v1/projects/{project_id}/ledger")
 
 
 @app.post(
@@ -84,7 +81,7 @@ def add_disbursement(project_id: str, body: inputs.NewDisbursement) -> Response[
 )
 def add_session(project_id: str, body: inputs.NewSession) -> Response[Session]:
     session = projects.add_session(project_id, body, by=caller(app))
-    return _created(session, f"/v1/projects/{project_id}/sessions")
+    return responses.created(session, f"/v1/projects/{project_id}/sessions")
 
 
 @app.get("/v1/projects/<project_id>/sessions", tags=TAGS, summary="The project's service sessions by date")

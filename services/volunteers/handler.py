@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from services.common.domain.reference import ServiceField
+from services.common.edge import responses
 from services.common.edge.api import caller, create_app, created, http_handler
 from services.common.edge.params import CommunityParam, Cursor, Limit, YearParam
 from services.volunteers.logic import volunteers
@@ -27,7 +28,7 @@ TAGS = ["volunteers"]
 @app.post("/v1/teams", tags=TAGS, summary="Create a volunteer team", responses=created(Team))
 def create_team(body: inputs.NewTeam) -> Response[Team]:
     team = volunteers.create_team(body, by=caller(app))
-    return Response(201, "application/json", team, headers={"Location": f"/v1/teams/{team.id}"})
+    return responses.created(team, f"/v1/teams/{team.id}")
 
 
 @app.get("/v1/teams", tags=TAGS, summary="List teams in the caller's scope, newest first")
@@ -45,7 +46,7 @@ def get_team(team_id: str) -> Team:
 )
 def register(body: inputs.NewVolunteer) -> Response[Volunteer]:
     volunteer = volunteers.register(body, by=caller(app))
-    return Response(201, "application/json", volunteer, headers={"Location": f"/v1/volunteers/{volunteer.id}"})
+    return responses.created(volunteer, f"/v1/volunteers/{volunteer.id}")
 
 
 @app.get("/v1/volunteers", tags=TAGS, summary="List volunteers of a community, a team, a street or the city")
@@ -75,7 +76,7 @@ def service_record(volunteer_id: str, year: YearParam = None) -> ServiceRecord:
 )
 def log_activity(body: inputs.NewActivity) -> Response[Activity]:
     activity = volunteers.log_activity(body, by=caller(app))
-    return Response(201, "application/json", activity, headers={"Location": f"/v1/activities/{activity.id}"})
+    return responses.created(activity, f"/v1/activities/{activity.id}")
 
 
 @app.get("/v1/activities", tags=TAGS, summary="List activities, newest first")

@@ -1,7 +1,7 @@
 """Statistics end to end over HTTP: requests → events → consumer → figures → yearly report.
 
 The reliability test runs the local server against a moto_server behind a fault-injecting proxy
-(``canger_local.faults``): PutEvents fails partially, fails with 500, or delivers twice; DynamoDB
+(``testkit.faults``): PutEvents fails partially, fails with 500, or delivers twice; DynamoDB
 writes are throttled; clients retry with their Idempotency-Key. After the relay and a drain every
 figure equals what the clients were told happened: nothing lost, nothing twice.
 """
@@ -19,9 +19,9 @@ from datetime import timedelta
 import pytest
 import requests
 
-from canger_local.faults import FaultProxy
 from services.common.domain import years
 from services.common.domain.clock import utc_now
+from testkit.faults import FaultProxy
 from tests.http.conftest import moto_server, start_server, stop_server
 
 pytestmark = pytest.mark.http

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from canger_local.calls import CallCounter
+from testkit.calls import CallCounter
 from tests.conftest import FakeContext, http_event
 
 NINGHE, XIAGUAN = "cm_ninghe", "st_xiaguan"

@@ -9,9 +9,9 @@ import random
 
 import pytest
 
-from canger_local import synthetic
 from services.common.data import aws
 from services.common.domain.reference import directory
+from testkit import synthetic
 from tests.conftest import FakeContext
 from tests.integration.conftest import NINGHE, RESIDENT, SANHE, STAFF, api_for
 

@@ -15,7 +15,7 @@ def _send(queue_url: str, n: int) -> None:
 
 
 def _consumer(queue_url: str, batch_size: int = 100) -> worker.Consumer:
-    function = catalog.Function(
+    function = catalog.QueueFunction(
         name="test-consumer",
         handler="unused",
         service="tests",

@@ -6,7 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from services.common.domain.fields import ExpectedVersion, Phone, Text, UtcDateTime
+from services.common.domain.fields import (
+    ExpectedVersion,
+    Phone,
+    Text50,
+    Text100,
+    Text200,
+    Text500,
+    Text2000,
+    Text5000,
+    UtcDateTime,
+)
 from services.common.domain.reference import AppealCategory, AppealChannel
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
@@ -18,12 +28,12 @@ class Body(BaseModel):
 
 
 class Contact(Body):
-    name: Text(1, 50)
+    name: Text50
     phone: Phone
 
 
 class Location(Body):
-    address: Text(1, 200) | None = None
+    address: Text200 | None = None
     lat: Annotated[Coordinate, Field(ge=-90, le=90)] | None = None
     lng: Annotated[Coordinate, Field(ge=-180, le=180)] | None = None
 
@@ -40,27 +50,27 @@ class NewAppeal(Body):
     community_id: Id
     grid_id: Id | None = None
     category: AppealCategory
-    title: Text(1, 100)
-    description: Text(1, 2000)
+    title: Text100
+    description: Text2000
     channel: AppealChannel = AppealChannel.ONLINE
     contact: Contact | None = None
     location: Location | None = None
 
 
 class Assign(Body):
-    assignee: Text(1, 100) = Field(description="The department or member unit that takes the appeal")
+    assignee: Text100 = Field(description="The department or member unit that takes the appeal")
     due_at: UtcDateTime | None = None
-    note: Text(1, 500) | None = None
+    note: Text500 | None = None
     expected_version: ExpectedVersion = None
 
 
 class Escalate(Body):
-    reason: Text(1, 500)
+    reason: Text500
     expected_version: ExpectedVersion = None
 
 
 class Resolve(Body):
-    resolution: Text(1, 2000)
+    resolution: Text2000
     on_site: StrictBool
     meeting_id: Id | None = None
     expected_version: ExpectedVersion = None
@@ -68,12 +78,12 @@ class Resolve(Body):
 
 class Rate(Body):
     satisfaction: Annotated[StrictInt, Field(ge=1, le=5)]
-    comment: Text(1, 500) | None = None
+    comment: Text500 | None = None
     expected_version: ExpectedVersion = None
 
 
 class Reopen(Body):
-    reason: Text(1, 500)
+    reason: Text500
     expected_version: ExpectedVersion = None
 
 
@@ -84,10 +94,10 @@ class Close(Body):
 
 class NewMeeting(Body):
     community_id: Id
-    building: Text(1, 100)
+    building: Text100
     held_at: UtcDateTime
-    chair: Text(1, 50)
-    departments: Annotated[list[Text(1, 100)], Field(max_length=30)] = []
+    chair: Text50
+    departments: Annotated[list[Text100], Field(max_length=30)] = []
     resident_count: Annotated[StrictInt, Field(ge=0, le=100_000)]
     appeal_ids: Annotated[list[Id], Field(max_length=50)]
-    minutes: Text(1, 5000) | None = None
+    minutes: Text5000 | None = None

@@ -2,7 +2,7 @@
 
     Phone         "13812341234": a mainland mobile number, 11 digits starting 1[3-9]
     UtcDateTime   RFC 3339 with any offset in, a UTC datetime inside, "…Z" out
-    Text(1, 100)  a trimmed string of 1 to 100 characters (blank is not "present")
+    Text100       a trimmed string of 1 to 100 characters (blank is not "present"); Text50 … Text5000
 
 ``mask_phone("13812341234") == "138****1234"``: what roles that may not see a number get.
 """
@@ -33,11 +33,18 @@ Phone = Annotated[
 ]
 
 
-def Text(min_length: int, max_length: int) -> type[str]:
-    """A string trimmed of surrounding white space, then held to ``min_length``..``max_length`` characters."""
-    return Annotated[  # type: ignore[return-value]
-        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
-    ]
+def _trimmed(max_length: int) -> StringConstraints:
+    """Trimmed of surrounding white space, then held to 1..``max_length`` characters."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+
+
+# One alias per length, so that type checkers see a ``str`` (a call in an annotation is not a type).
+Text50 = Annotated[str, _trimmed(50)]
+Text100 = Annotated[str, _trimmed(100)]
+Text200 = Annotated[str, _trimmed(200)]
+Text500 = Annotated[str, _trimmed(500)]
+Text2000 = Annotated[str, _trimmed(2000)]
+Text5000 = Annotated[str, _trimmed(5000)]
 
 
 def _to_utc(value: datetime) -> datetime:

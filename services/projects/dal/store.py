@@ -28,21 +28,21 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.config import get_settings
-from services.common.data import dynamo, outbox
+from services.common.data import dynamo, outbox, records
+from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
 from services.common.domain.errors import Conflict, NotFound
 from services.common.domain.events import Event
 from services.common.domain.money import cny
 from services.common.domain.reach import Reach, ReachKind
-from services.projects.models.resources import Disbursement, Funding, LedgerLine, Project, Session
+from services.projects.models.records import LedgerRecord, ProjectRecord
+from services.projects.models.resources import Disbursement, Funding, LedgerLine, Session
 
 PREFIX = "PROJECTS#"
 PROJECT_SK = "PROJECT"
 LEDGER_PREFIX = "LEDGER#"
 SESSION_PREFIX = "SESSION#"
-_TOTALS = ("funding_total", "disbursed_total", "balance")
-_COUNTS = ("beneficiaries_covered", "service_sessions", "residents_served")
 
 
 def _table() -> str:
@@ -53,65 +53,49 @@ def project_key(project_id: str) -> dict[str, str]:
     return {"pk": f"PROJECTS#PROJECT#{project_id}", "sk": PROJECT_SK}
 
 
-def _project_item(project: Project) -> dict[str, Any]:
+def _project_item(project: ProjectRecord) -> dict[str, Any]:
     sort = f"{project.year}#{to_rfc3339(project.created_at)}#{project.id}"
     community = f"PROJECTS#COMMUNITY#{project.community_id}"
-    item = project.model_dump(mode="json", exclude={*_TOTALS, "budget"})
-    return {
+    return records.to_item(
+        project,
         **project_key(project.id),
-        **item,
-        **{name: getattr(project, name).amount for name in _TOTALS},
-        "budget": project.budget.amount if project.budget else None,
-        "gsi1pk": community,
-        "gsi1sk": sort,
-        "gsi2pk": f"{community}#KIND#{project.kind}",
-        "gsi2sk": sort,
-        "gsi3pk": f"PROJECTS#YEAR#{project.year}#KIND#{project.kind}",
-        "gsi3sk": f"{project.community_id}#{project.id}",
-        "gsi5pk": f"PROJECTS#STREET#{project.street_id}",
-        "gsi5sk": sort,
-        "gsi6pk": "PROJECTS#CITY",
-        "gsi6sk": sort,
-    }
-
-
-def _project(item: dict[str, Any]) -> Project:
-    fields = {name: item.get(name) for name in Project.model_fields}
-    for name in _TOTALS:
-        fields[name] = cny(item.get(name, 0))
-    for name in (*_COUNTS, "year", "version"):
-        fields[name] = int(item.get(name, 0))
-    fields["budget"] = cny(item["budget"]) if item.get("budget") is not None else None
-    if fields["target_beneficiaries"] is not None:
-        fields["target_beneficiaries"] = int(fields["target_beneficiaries"])
-    return Project.model_validate(fields)
-
-
-def create(project: Project, events: list[Event], tally: Tally) -> None:
-    outbox.write_and_publish(
-        [dynamo.put(_table(), _project_item(project), "attribute_not_exists(pk)"), tally.item()], events
+        gsi1pk=community,
+        gsi1sk=sort,
+        gsi2pk=f"{community}#KIND#{project.kind}",
+        gsi2sk=sort,
+        gsi3pk=f"PROJECTS#YEAR#{project.year}#KIND#{project.kind}",
+        gsi3sk=f"{project.community_id}#{project.id}",
+        gsi5pk=f"PROJECTS#STREET#{project.street_id}",
+        gsi5sk=sort,
+        gsi6pk="PROJECTS#CITY",
+        gsi6sk=sort,
     )
 
 
-def get(project_id: str, *, consistent: bool = False) -> Project | None:
+def _project(item: dict[str, Any]) -> ProjectRecord:
+    return records.from_item(ProjectRecord, item)
+
+
+def create(project: ProjectRecord, events: list[Event], tally: Tally) -> None:
+    outbox.write_and_publish([TxItem("project", _put_new(_project_item(project))), tally.item()], events)
+
+
+def get(project_id: str, *, consistent: bool = False) -> ProjectRecord | None:
     item = dynamo.get_item(_table(), project_key(project_id), consistent=consistent)
     return _project(item) if item else None
 
 
-def _update(project_id: str, expression: str, values: dict[str, Any], condition: str, names: dict | None = None):
-    update: dict[str, Any] = {
-        "TableName": _table(),
-        "Key": dynamo.marshal(project_key(project_id)),
-        "UpdateExpression": expression,
-        "ConditionExpression": condition,
-        "ExpressionAttributeValues": dynamo.values(values),
-    }
-    if names:
-        update["ExpressionAttributeNames"] = names
-    return {"Update": update}
+def _update(
+    project_id: str, expression: str, values: dict[str, Any], condition: str, names: dict[str, str] | None = None
+) -> TxItem:
+    """The project's own item, updated in a line's transaction: labelled ``"project"``."""
+    return TxItem(
+        "project",
+        dynamo.update(_table(), project_key(project_id), expression, values, condition=condition, names=names),
+    )
 
 
-def change(project: Project, *, read_version: int, events: list[Event]) -> None:
+def change(project: ProjectRecord, *, read_version: int, events: list[Event]) -> None:
     """Status and beneficiaries, if the project is still at ``read_version`` (else ``WriteConflict``)."""
     update = _update(
         project.id,
@@ -128,29 +112,31 @@ def change(project: Project, *, read_version: int, events: list[Event]) -> None:
     outbox.write_and_publish([update], events)
 
 
-def _line(project_id: str, day: str, recorded_at: str, line_id: str) -> dict[str, str]:
-    return {"pk": project_key(project_id)["pk"], "sk": f"{LEDGER_PREFIX}{day}#{recorded_at}#{line_id}"}
+def _put_new(item: dict[str, Any]) -> dict[str, Any]:
+    return dynamo.put(_table(), item, "attribute_not_exists(pk)")
 
 
-def _record(item: dict[str, Any], totals: dict[str, Any], tally: Tally, events: list[Event]) -> None:
+def _line(line: LedgerRecord) -> dict[str, str]:
+    day, recorded_at = line.date.isoformat(), to_rfc3339(line.recorded_at)
+    return {"pk": project_key(line.project_id)["pk"], "sk": f"{LEDGER_PREFIX}{day}#{recorded_at}#{line.id}"}
+
+
+def _record(item: dict[str, Any], totals: TxItem, tally: Tally, events: list[Event]) -> None:
     """A new line under a project, the project's totals and the community tally: one transaction.
 
     The totals' condition is only that the project exists, so a failure means it does not.
     """
     try:
-        outbox.write_and_publish([dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item()], events)
-    except dynamo.WriteConflict:
-        raise NotFound("No such project.") from None
+        outbox.write_and_publish([TxItem("line", _put_new(item)), totals, tally.item()], events)
+    except dynamo.WriteConflict as conflict:
+        if conflict.failed("project"):
+            raise NotFound("No such project.") from None
+        raise
 
 
 def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
-    item = {
-        **_line(funding.project_id, funding.received_on.isoformat(), to_rfc3339(funding.recorded_at), funding.id),
-        **funding.model_dump(mode="json", exclude={"amount"}),
-        "type": "funding",
-        "date": funding.received_on.isoformat(),
-        "amount": funding.amount.amount,
-    }
+    line = LedgerRecord.of_funding(funding)
+    item = records.to_item(line, **_line(line))
     totals = _update(
         funding.project_id,
         "ADD funding_total :a, balance :a",
@@ -163,18 +149,8 @@ def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
 def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tally) -> None:
     """Pay out only from the balance: the condition and the write are one transaction (else 409)."""
     amount = disbursement.amount.amount
-    item = {
-        **_line(
-            disbursement.project_id,
-            disbursement.paid_on.isoformat(),
-            to_rfc3339(disbursement.recorded_at),
-            disbursement.id,
-        ),
-        **disbursement.model_dump(mode="json", exclude={"amount"}),
-        "type": "disbursement",
-        "date": disbursement.paid_on.isoformat(),
-        "amount": amount,
-    }
+    line = LedgerRecord.of_disbursement(disbursement)
+    item = records.to_item(line, **_line(line))
     totals = _update(
         disbursement.project_id,
         "ADD disbursed_total :a, balance :minus",
@@ -182,10 +158,12 @@ def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tal
         "attribute_exists(pk) AND balance >= :a",
     )
     try:
-        outbox.write_and_publish([dynamo.put(_table(), item, "attribute_not_exists(pk)"), totals, tally.item()], events)
-    except dynamo.WriteConflict:
+        outbox.write_and_publish([TxItem("line", _put_new(item)), totals, tally.item()], events)
+    except dynamo.WriteConflict as conflict:
+        if not conflict.failed("project"):
+            raise
         current = get(disbursement.project_id, consistent=True)
-        balance = current.balance.amount if current else 0
+        balance = current.balance if current else 0
         raise Conflict(
             f"The disbursement of {amount} fen is more than the balance of {balance} fen; nothing was recorded.",
             balance=cny(balance).model_dump(),
@@ -193,11 +171,8 @@ def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tal
 
 
 def add_session(session: Session, events: list[Event], tally: Tally) -> None:
-    item = {
-        "pk": project_key(session.project_id)["pk"],
-        "sk": f"{SESSION_PREFIX}{session.held_on.isoformat()}#{to_rfc3339(session.recorded_at)}#{session.id}",
-        **session.model_dump(mode="json"),
-    }
+    sort = f"{SESSION_PREFIX}{session.held_on.isoformat()}#{to_rfc3339(session.recorded_at)}#{session.id}"
+    item = records.to_item(session, pk=project_key(session.project_id)["pk"], sk=sort)
     totals = _update(
         session.project_id,
         "ADD service_sessions :one, residents_served :n",
@@ -220,40 +195,21 @@ def _partition(project_id: str, low: str, high: str, *, newest_first: bool = Fal
     ).items
 
 
-def ledger(project_id: str) -> tuple[Project | None, list[LedgerLine]]:
+def ledger(project_id: str) -> tuple[ProjectRecord | None, list[LedgerLine]]:
     """The project and every ledger line in date order, with the running balance: one Query."""
     items = _partition(project_id, LEDGER_PREFIX, PROJECT_SK)
     project = next((_project(i) for i in items if i["sk"] == PROJECT_SK), None)
     lines, balance = [], 0
-    for item in (i for i in items if i["sk"].startswith(LEDGER_PREFIX)):
-        amount = int(item["amount"])
-        balance += amount if item["type"] == "funding" else -amount
-        lines.append(
-            LedgerLine(
-                id=item["id"],
-                type=item["type"],
-                date=item["date"],
-                amount=cny(amount),
-                source=item.get("source"),
-                donor=item.get("donor"),
-                purpose=item.get("purpose"),
-                payee=item.get("payee"),
-                balance=cny(balance),
-            )
-        )
+    for line in (records.from_item(LedgerRecord, i) for i in items if i["sk"].startswith(LEDGER_PREFIX)):
+        balance += line.amount if line.type == "funding" else -line.amount
+        lines.append(line.to_line(balance))
     return project, lines
 
 
-def sessions(project_id: str) -> tuple[Project | None, list[Session]]:
+def sessions(project_id: str) -> tuple[ProjectRecord | None, list[Session]]:
     items = _partition(project_id, PROJECT_SK, f"{SESSION_PREFIX}~")
     project = next((_project(i) for i in items if i["sk"] == PROJECT_SK), None)
-    found = [
-        Session.model_validate(
-            {**{k: i.get(k) for k in Session.model_fields}, "residents_served": int(i["residents_served"])}
-        )
-        for i in items
-        if i["sk"].startswith(SESSION_PREFIX)
-    ]
+    found = [records.from_item(Session, i) for i in items if i["sk"].startswith(SESSION_PREFIX)]
     return project, found
 
 
@@ -276,7 +232,7 @@ def list_projects(
     kind: str | None,
     limit: int,
     cursor: str | None,
-) -> dynamo.Page[Project]:
+) -> dynamo.Page[ProjectRecord]:
     index, partition, kind = _listing(reach, kind)
     page = dynamo.query_page(
         _table(),

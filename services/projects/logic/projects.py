@@ -14,6 +14,9 @@ Money is integer fen. Every change and its event are one transaction (``dal.stor
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from services.common.data.tally import Tally
 from services.common.domain import years
@@ -21,7 +24,7 @@ from services.common.domain.auth import Principal, Role
 from services.common.domain.clock import utc_now
 from services.common.domain.contracts import projects as contract
 from services.common.domain.contracts.tallies import ProjectsTally
-from services.common.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.common.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, get_or_404, require_version
 from services.common.domain.events import new_event
 from services.common.domain.ids import is_id, new_id
 from services.common.domain.money import cny
@@ -30,6 +33,7 @@ from services.common.domain.reference import community_or_422
 from services.common.observability import logger
 from services.projects.dal import store
 from services.projects.models import inputs
+from services.projects.models.records import ProjectRecord
 from services.projects.models.resources import (
     Disbursement,
     Funding,
@@ -52,21 +56,23 @@ def _may_write(by: Principal, community_id: str) -> None:
         raise NotAllowed("You may manage projects of your own community only.")
 
 
-def _visible(project_id: str, by: Principal, *, consistent: bool = False) -> Project:
+def _sees(by: Principal) -> Callable[[ProjectRecord], bool]:
+    return lambda project: by.oversees(project.community_id, project.street_id)
+
+
+def _visible(project_id: str, by: Principal, *, consistent: bool = False) -> ProjectRecord:
     by.require(*READERS)
-    project = store.get(project_id, consistent=consistent) if is_id(project_id, "prj") else None
-    if project is None or not by.oversees(project.community_id, project.street_id):
-        raise NotFound("No such project.")
-    return project
+    load = partial(store.get, consistent=consistent)
+    return get_or_404(load, project_id, prefix="prj", what="project", visible=_sees(by))
 
 
-def _writable(project_id: str, by: Principal) -> Project:
+def _writable(project_id: str, by: Principal) -> ProjectRecord:
     project = _visible(project_id, by, consistent=True)
     _may_write(by, project.community_id)
     return project
 
 
-def _scope(project: Project) -> dict:
+def _scope(project: ProjectRecord) -> dict[str, Any]:
     return {
         "project_id": project.id,
         "community_id": project.community_id,
@@ -92,7 +98,7 @@ def create(body: inputs.NewProject, *, by: Principal) -> Project:
     community = community_or_422(body.community_id)
     _may_write(by, community.id)
     now = utc_now()
-    project = Project(
+    project = ProjectRecord(
         id=new_id("prj"),
         community_id=community.id,
         street_id=community.street_id,
@@ -101,12 +107,12 @@ def create(body: inputs.NewProject, *, by: Principal) -> Project:
         year=body.year,
         lead=body.lead,
         description=body.description,
-        budget=cny(body.budget.amount) if body.budget else None,
+        budget=body.budget.amount if body.budget else None,
         target_beneficiaries=body.target_beneficiaries,
         status="planned",
-        funding_total=cny(0),
-        disbursed_total=cny(0),
-        balance=cny(0),
+        funding_total=0,
+        disbursed_total=0,
+        balance=0,
         beneficiaries_covered=0,
         service_sessions=0,
         residents_served=0,
@@ -125,22 +131,18 @@ def create(body: inputs.NewProject, *, by: Principal) -> Project:
         project, [event], Tally(project.year, project.community_id, ProjectsTally.project_started(project.kind))
     )
     logger.info("project created", project_id=project.id, community_id=project.community_id, kind=project.kind)
-    return project
+    return project.to_resource()
 
 
 def get(project_id: str, *, by: Principal) -> Project:
-    return _visible(project_id, by)
+    return _visible(project_id, by).to_resource()
 
 
 def change(project_id: str, body: inputs.ProjectChange, *, by: Principal) -> Project:
     if body.status is None and body.beneficiaries_covered is None:
         raise InvalidInput.field("body", "Give a status or beneficiaries_covered to change.")
     before = _writable(project_id, by)
-    if body.expected_version is not None and body.expected_version != before.version:
-        raise Conflict(
-            f"The project is at version {before.version}, not {body.expected_version}.",
-            current_version=before.version,
-        )
+    require_version("project", before.version, body.expected_version)
     status = body.status or before.status
     if ORDER[status] < ORDER[before.status]:
         raise Conflict(f"A project that is {before.status} cannot become {status}.")
@@ -160,7 +162,7 @@ def change(project_id: str, body: inputs.ProjectChange, *, by: Principal) -> Pro
     event = new_event(SERVICE, data, occurred_at=now)
     store.change(after, read_version=before.version, events=[event])
     logger.info("project changed", project_id=project_id, status=status)
-    return after
+    return after.to_resource()
 
 
 def list_projects(
@@ -169,7 +171,7 @@ def list_projects(
     by.require(*READERS)
     reach = Reach.for_listing(by, community_id=community_id)
     page = store.list_projects(reach, year=year, kind=kind, limit=limit, cursor=cursor)
-    return ProjectList(items=page.items, next_cursor=page.next_cursor)
+    return ProjectList(items=[p.to_resource() for p in page.items], next_cursor=page.next_cursor)
 
 
 # --- money and sessions ----------------------------------------------------------------------------
@@ -257,7 +259,7 @@ def add_session(project_id: str, body: inputs.NewSession, *, by: Principal) -> S
     return session
 
 
-def _readable(project: Project | None, by: Principal) -> Project:
+def _readable(project: ProjectRecord | None, by: Principal) -> ProjectRecord:
     by.require(*READERS)
     if project is None or not by.oversees(project.community_id, project.street_id):
         raise NotFound("No such project.")
@@ -269,9 +271,9 @@ def ledger(project_id: str, *, by: Principal) -> Ledger:
     project = _readable(project, by)
     return Ledger(
         project_id=project.id,
-        funding_total=project.funding_total,
-        disbursed_total=project.disbursed_total,
-        balance=project.balance,
+        funding_total=cny(project.funding_total),
+        disbursed_total=cny(project.disbursed_total),
+        balance=cny(project.balance),
         items=lines,
     )
 

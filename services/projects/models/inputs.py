@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from services.common.domain.fields import ExpectedVersion, Text
+from services.common.domain.fields import ExpectedVersion, Text50, Text100, Text200, Text2000
 from services.common.domain.money import Currency, Fen, Money
 from services.common.domain.reference import FundingSource, ProjectKind
 
@@ -23,10 +23,10 @@ class Body(BaseModel):
 class NewProject(Body):
     community_id: Id
     kind: ProjectKind
-    title: Text(1, 100)
+    title: Text100
     year: Annotated[StrictInt, Field(ge=2000, le=2100)]
-    lead: Text(1, 50) | None = None
-    description: Text(1, 2000) | None = None
+    lead: Text50 | None = None
+    description: Text2000 | None = None
     budget: Money | None = None
     target_beneficiaries: Count | None = None
 
@@ -42,19 +42,19 @@ class NewFunding(Body):
     amount: Fen
     currency: Currency
     received_on: Day
-    donor: Text(1, 100) | None = None
-    reference: Text(1, 100) | None = None
+    donor: Text100 | None = None
+    reference: Text100 | None = None
 
 
 class NewDisbursement(Body):
     amount: Fen
     currency: Currency
     paid_on: Day
-    purpose: Text(1, 200)
-    payee: Text(1, 100) | None = None
+    purpose: Text200
+    payee: Text100 | None = None
 
 
 class NewSession(Body):
     held_on: Day
-    title: Text(1, 100)
+    title: Text100
     residents_served: Count

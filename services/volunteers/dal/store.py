@@ -31,7 +31,7 @@ import hashlib
 from typing import Any
 
 from services.common.config import get_settings
-from services.common.data import aws, dynamo, outbox
+from services.common.data import aws, dynamo, outbox, records
 from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
@@ -39,13 +39,8 @@ from services.common.domain.errors import Conflict, FieldError, InvalidInput
 from services.common.domain.events import Event
 from services.common.domain.hours import from_tenths
 from services.common.domain.reach import Reach, ReachKind
-from services.volunteers.models.resources import (
-    Activity,
-    ParticipantView,
-    ServiceEntry,
-    Team,
-    Volunteer,
-)
+from services.volunteers.models.records import ActivityRecord, VolunteerRecord
+from services.volunteers.models.resources import ServiceEntry, Team
 
 PREFIX = "VOLUNTEERS#"
 TEAM_SK, VOLUNTEER_SK, ACTIVITY_SK, PHONE_SK = "TEAM", "VOLUNTEER", "ACTIVITY", "PHONE"
@@ -84,31 +79,22 @@ def _listed(kind: str, community_id: str, street_id: str, sort: str) -> dict[str
     }
 
 
-def _fields(model: type, item: dict[str, Any], *ints: str) -> dict[str, Any]:
-    fields = {name: item.get(name) for name in model.model_fields}
-    for name in ints:
-        fields[name] = int(fields[name])
-    return fields
-
-
 # --- teams -----------------------------------------------------------------------------------------
 
 
 def _team_item(team: Team) -> dict[str, Any]:
     sort = f"{to_rfc3339(team.created_at)}#{team.id}"
-    return {
-        **team_key(team.id),
-        **team.model_dump(mode="json"),
-        **_listed("TEAMS", team.community_id, team.street_id, sort),
-    }
+    return records.to_item(team, **team_key(team.id), **_listed("TEAMS", team.community_id, team.street_id, sort))
 
 
 def _team(item: dict[str, Any]) -> Team:
-    return Team.model_validate(_fields(Team, item, "member_count"))
+    return records.from_item(Team, item)
 
 
 def create_team(team: Team, events: list[Event]) -> None:
-    outbox.write_and_publish([dynamo.put(_table(), _team_item(team), "attribute_not_exists(pk)")], events)
+    outbox.write_and_publish(
+        [TxItem("team", dynamo.put(_table(), _team_item(team), "attribute_not_exists(pk)"))], events
+    )
 
 
 def get_team(team_id: str) -> Team | None:
@@ -124,20 +110,17 @@ def list_teams(reach: Reach, *, limit: int, cursor: str | None) -> dynamo.Page[T
 # --- volunteers ------------------------------------------------------------------------------------
 
 
-def _volunteer_item(volunteer: Volunteer, total_tenths: int) -> dict[str, Any]:
+def _volunteer_item(volunteer: VolunteerRecord) -> dict[str, Any]:
     sort = f"{to_rfc3339(volunteer.registered_at)}#{volunteer.id}"
-    item = {**volunteer_key(volunteer.id), **volunteer.model_dump(mode="json"), "total_tenths": total_tenths}
-    del item["total_hours"]  # derived from total_tenths, which activities ADD to
-    return {**item, **_listed("VOLUNTEERS", volunteer.community_id, volunteer.street_id, sort)}
+    listed = _listed("VOLUNTEERS", volunteer.community_id, volunteer.street_id, sort)
+    return records.to_item(volunteer, **volunteer_key(volunteer.id), **listed)
 
 
-def _volunteer(item: dict[str, Any]) -> Volunteer:
-    fields = _fields(Volunteer, item)
-    fields["total_hours"] = from_tenths(item.get("total_tenths", 0))
-    return Volunteer.model_validate(fields)
+def _volunteer(item: dict[str, Any]) -> VolunteerRecord:
+    return records.from_item(VolunteerRecord, item)
 
 
-def register(volunteer: Volunteer, events: list[Event], tally: Tally) -> None:
+def register(volunteer: VolunteerRecord, events: list[Event], tally: Tally) -> None:
     """The volunteer, their phone's claim, their team memberships (each team checked and counted): one transaction.
 
     Raises ``Conflict`` with ``existing_id`` if the phone is registered, ``InvalidInput`` naming
@@ -171,7 +154,7 @@ def register(volunteer: Volunteer, events: list[Event], tally: Tally) -> None:
     phone_claim = {**phone_key(volunteer.phone), "volunteer_id": volunteer.id}
     items = [
         TxItem("phone", dynamo.put(table, phone_claim, "attribute_not_exists(pk)")),
-        TxItem("volunteer", dynamo.put(table, _volunteer_item(volunteer, 0), "attribute_not_exists(pk)")),
+        TxItem("volunteer", dynamo.put(table, _volunteer_item(volunteer), "attribute_not_exists(pk)")),
         *teams,
         *members,
         tally.item(),
@@ -195,17 +178,17 @@ def register(volunteer: Volunteer, events: list[Event], tally: Tally) -> None:
         raise
 
 
-def get_volunteer(volunteer_id: str) -> Volunteer | None:
+def get_volunteer(volunteer_id: str) -> VolunteerRecord | None:
     item = dynamo.get_item(_table(), volunteer_key(volunteer_id))
     return _volunteer(item) if item else None
 
 
-def list_volunteers(reach: Reach, *, limit: int, cursor: str | None) -> dynamo.Page[Volunteer]:
+def list_volunteers(reach: Reach, *, limit: int, cursor: str | None) -> dynamo.Page[VolunteerRecord]:
     page = _query(*_listing(reach, "VOLUNTEERS"), None, limit, cursor)
     return dynamo.Page([_volunteer(i) for i in page.items], page.next_cursor)
 
 
-def list_team_members(team_id: str, *, limit: int, cursor: str | None) -> dynamo.Page:
+def list_team_members(team_id: str, *, limit: int, cursor: str | None) -> dynamo.Page[VolunteerRecord]:
     """A team's volunteers: its membership items (one Query), then the volunteers (one BatchGetItem)."""
     page = dynamo.query_page(
         _table(),
@@ -238,7 +221,9 @@ def _batch_get(keys: list[dict[str, str]], projection: str | None = None) -> lis
     return found
 
 
-def service_record(volunteer_id: str, bounds: tuple[str, str]) -> tuple[Volunteer | None, list[ServiceEntry], int]:
+def service_record(
+    volunteer_id: str, bounds: tuple[str, str]
+) -> tuple[VolunteerRecord | None, list[ServiceEntry], int]:
     """The volunteer, their service entries within ``bounds`` and those entries' total tenths: one Query."""
     page = dynamo.query_page(
         _table(),
@@ -269,23 +254,19 @@ def service_record(volunteer_id: str, bounds: tuple[str, str]) -> tuple[Voluntee
 # --- activities ------------------------------------------------------------------------------------
 
 
-def _activity_item(activity: Activity, tenths: dict[str, int]) -> dict[str, Any]:
+def _activity_item(activity: ActivityRecord) -> dict[str, Any]:
     sort = f"{to_rfc3339(activity.started_at)}#{activity.id}"
-    item = {**activity_key(activity.id), **activity.model_dump(mode="json", exclude={"participants", "total_hours"})}
-    item["participants"] = [{"volunteer_id": v, "hours_tenths": t} for v, t in tenths.items()]
-    item["gsi2pk"] = f"VOLUNTEERS#COMMUNITY#{activity.community_id}#ACTIVITIES#FIELD#{activity.field}"
-    item["gsi2sk"] = sort
-    return {**item, **_listed("ACTIVITIES", activity.community_id, activity.street_id, sort)}
+    return records.to_item(
+        activity,
+        **activity_key(activity.id),
+        gsi2pk=f"VOLUNTEERS#COMMUNITY#{activity.community_id}#ACTIVITIES#FIELD#{activity.field}",
+        gsi2sk=sort,
+        **_listed("ACTIVITIES", activity.community_id, activity.street_id, sort),
+    )
 
 
-def _activity(item: dict[str, Any]) -> Activity:
-    fields = _fields(Activity, item, "residents_served")
-    participants = [
-        ParticipantView(volunteer_id=p["volunteer_id"], hours=from_tenths(p["hours_tenths"]))
-        for p in item["participants"]
-    ]
-    total = sum(int(p["hours_tenths"]) for p in item["participants"])
-    return Activity.model_validate({**fields, "participants": participants, "total_hours": from_tenths(total)})
+def _activity(item: dict[str, Any]) -> ActivityRecord:
+    return records.from_item(ActivityRecord, item)
 
 
 def active_scopes(volunteer_ids: list[str]) -> dict[str, set[str]]:
@@ -314,8 +295,7 @@ class ActiveRace(Exception):
 
 
 def log_activity(
-    activity: Activity,
-    tenths: dict[str, int],
+    activity: ActivityRecord,
     new_scopes: dict[str, set[str]],
     date: str,
     events: list[Event],
@@ -328,6 +308,7 @@ def log_activity(
     """
     table = _table()
     started = to_rfc3339(activity.started_at)
+    tenths = {p.volunteer_id: p.hours_tenths for p in activity.participants}
     totals = [_participant_update(v, t, new_scopes.get(v, set())) for v, t in tenths.items()]
     entries = [
         TxItem(
@@ -349,7 +330,7 @@ def log_activity(
         )
         for volunteer_id, hours_tenths in tenths.items()
     ]
-    activity_put = dynamo.put(table, _activity_item(activity, tenths), "attribute_not_exists(pk)")
+    activity_put = dynamo.put(table, _activity_item(activity), "attribute_not_exists(pk)")
     items = [TxItem("activity", activity_put), *totals, *entries]
     if activity.team_id:
         check = dynamo.in_community(table, team_key(activity.team_id), activity.community_id)
@@ -365,14 +346,14 @@ def log_activity(
         raise
 
 
-def get_activity(activity_id: str) -> Activity | None:
+def get_activity(activity_id: str) -> ActivityRecord | None:
     item = dynamo.get_item(_table(), activity_key(activity_id))
     return _activity(item) if item else None
 
 
 def list_activities(
     reach: Reach, *, bounds: tuple[str, str] | None, field: str | None, limit: int, cursor: str | None
-) -> dynamo.Page[Activity]:
+) -> dynamo.Page[ActivityRecord]:
     index, partition = _listing(reach, "ACTIVITIES")
     if field is not None and reach.kind is ReachKind.COMMUNITY:
         # A community and a field: that exact partition, no filter.

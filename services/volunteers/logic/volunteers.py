@@ -13,6 +13,7 @@ so totals never drift.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from services.common.data.tally import Tally
@@ -21,7 +22,7 @@ from services.common.domain.auth import Principal, Role
 from services.common.domain.clock import utc_now
 from services.common.domain.contracts import volunteers as contract
 from services.common.domain.contracts.tallies import VolunteersTally
-from services.common.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound
+from services.common.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound, get_or_404
 from services.common.domain.events import new_event
 from services.common.domain.fields import mask_phone
 from services.common.domain.hours import SECONDS_PER_TENTH, from_tenths, to_tenths
@@ -31,10 +32,10 @@ from services.common.domain.reference import Community, community_or_422
 from services.common.observability import logger
 from services.volunteers.dal import store
 from services.volunteers.models import inputs
+from services.volunteers.models.records import ActivityRecord, ParticipantTenths, VolunteerRecord
 from services.volunteers.models.resources import (
     Activity,
     ActivityList,
-    ParticipantView,
     ServiceRecord,
     Team,
     TeamList,
@@ -57,10 +58,15 @@ def _may_write(by: Principal, community_id: str) -> None:
         raise NotAllowed("You may record volunteer service of your own community only.")
 
 
-def _shown_to(by: Principal, volunteer: Volunteer) -> Volunteer:
+def _shown_to(by: Principal, record: VolunteerRecord) -> Volunteer:
     # Whole phone numbers for the community's staff and city admins (API.md); masked for officers.
+    volunteer = record.to_resource()
     whole = by.manages(volunteer.community_id)
     return volunteer if whole else volunteer.model_copy(update={"phone": mask_phone(volunteer.phone)})
+
+
+def _sees(by: Principal) -> Callable[[Team | VolunteerRecord | ActivityRecord], bool]:
+    return lambda found: by.oversees(found.community_id, found.street_id)
 
 
 def _reach(by: Principal, community_id: str | None) -> Reach:
@@ -95,10 +101,7 @@ def create_team(body: inputs.NewTeam, *, by: Principal) -> Team:
 
 def get_team(team_id: str, *, by: Principal) -> Team:
     by.require(*READERS)
-    team = store.get_team(team_id) if is_id(team_id, "team") else None
-    if team is None or not by.oversees(team.community_id, team.street_id):
-        raise NotFound("No such team.")
-    return team
+    return get_or_404(store.get_team, team_id, prefix="team", what="team", visible=_sees(by))
 
 
 def list_teams(*, by: Principal, community_id: str | None, limit: int, cursor: str | None) -> TeamList:
@@ -121,7 +124,7 @@ def register(body: inputs.NewVolunteer, *, by: Principal) -> Volunteer:
     if errors:
         raise InvalidInput(errors)
     now = utc_now()
-    volunteer = Volunteer(
+    volunteer = VolunteerRecord(
         id=new_id("vol"),
         name=body.name,
         phone=body.phone,
@@ -131,7 +134,6 @@ def register(body: inputs.NewVolunteer, *, by: Principal) -> Volunteer:
         skills=[s.value for s in body.skills],
         team_ids=body.team_ids,
         registered_at=now,
-        total_hours=0,
     )
     data = contract.VolunteerRegistered(
         volunteer_id=volunteer.id,
@@ -145,7 +147,7 @@ def register(body: inputs.NewVolunteer, *, by: Principal) -> Volunteer:
     event = new_event(SERVICE, data, occurred_at=now)
     store.register(volunteer, [event], Tally(years.year_of(now), volunteer.community_id, VolunteersTally(registered=1)))
     logger.info("volunteer registered", volunteer_id=volunteer.id, community_id=volunteer.community_id)
-    return volunteer
+    return volunteer.to_resource()
 
 
 def _duplicates(field: str, values: list[str]) -> list[FieldError]:
@@ -154,9 +156,7 @@ def _duplicates(field: str, values: list[str]) -> list[FieldError]:
 
 def get_volunteer(volunteer_id: str, *, by: Principal) -> Volunteer:
     by.require(*READERS)
-    volunteer = store.get_volunteer(volunteer_id) if is_id(volunteer_id, "vol") else None
-    if volunteer is None or not by.oversees(volunteer.community_id, volunteer.street_id):
-        raise NotFound("No such volunteer.")
+    volunteer = get_or_404(store.get_volunteer, volunteer_id, prefix="vol", what="volunteer", visible=_sees(by))
     return _shown_to(by, volunteer)
 
 
@@ -241,7 +241,7 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
     scopes = _scopes(year, community.id, community.street_id)
     newly = {v: [kind for kind, scope in scopes.items() if scope not in known[v]] for v in tenths}
     now = utc_now()
-    activity = Activity(
+    activity = ActivityRecord(
         id=new_id("act"),
         community_id=community.id,
         street_id=community.street_id,
@@ -252,8 +252,7 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
         ended_at=body.ended_at,
         location=body.location,
         residents_served=body.residents_served,
-        participants=[ParticipantView(volunteer_id=v, hours=from_tenths(t)) for v, t in tenths.items()],
-        total_hours=from_tenths(sum(tenths.values())),
+        participants=[ParticipantTenths(volunteer_id=v, hours_tenths=t) for v, t in tenths.items()],
         recorded_by=by.sub,
         recorded_at=now,
     )
@@ -278,17 +277,15 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
         VolunteersTally(activities=1, hours_tenths=sum(tenths.values()), residents_served=body.residents_served),
     )
     new_scopes = {v: {scopes[kind] for kind in kinds} for v, kinds in newly.items()}
-    store.log_activity(activity, tenths, new_scopes, date, [event], tally)
+    store.log_activity(activity, new_scopes, date, [event], tally)
     logger.info("activity logged", activity_id=activity.id, participants=len(tenths), community_id=community.id)
-    return activity
+    return activity.to_resource()
 
 
 def get_activity(activity_id: str, *, by: Principal) -> Activity:
     by.require(*READERS)
-    activity = store.get_activity(activity_id) if is_id(activity_id, "act") else None
-    if activity is None or not by.oversees(activity.community_id, activity.street_id):
-        raise NotFound("No such activity.")
-    return activity
+    activity = get_or_404(store.get_activity, activity_id, prefix="act", what="activity", visible=_sees(by))
+    return activity.to_resource()
 
 
 def list_activities(
@@ -297,4 +294,4 @@ def list_activities(
     reach = _reach(by, community_id)
     bounds = years.year_bounds(year) if year else None
     page = store.list_activities(reach, bounds=bounds, field=field, limit=limit, cursor=cursor)
-    return ActivityList(items=page.items, next_cursor=page.next_cursor)
+    return ActivityList(items=[a.to_resource() for a in page.items], next_cursor=page.next_cursor)

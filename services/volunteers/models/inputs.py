@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from services.common.domain.fields import Phone, Text, UtcDateTime
+from services.common.domain.fields import Phone, Text50, Text100, Text200, Text500, UtcDateTime
 from services.common.domain.hours import Hours
 from services.common.domain.reference import ServiceField, VolunteerGroup
 
@@ -22,14 +22,14 @@ class Body(BaseModel):
 
 
 class NewTeam(Body):
-    name: Text(1, 50)
+    name: Text50
     community_id: Id
     group: VolunteerGroup
-    description: Text(1, 500) | None = None
+    description: Text500 | None = None
 
 
 class NewVolunteer(Body):
-    name: Text(1, 50)
+    name: Text50
     phone: Phone
     community_id: Id
     group: VolunteerGroup
@@ -45,10 +45,10 @@ class Participant(Body):
 class NewActivity(Body):
     community_id: Id
     team_id: Id | None = None
-    title: Text(1, 100)
+    title: Text100
     field: ServiceField
     started_at: UtcDateTime
     ended_at: UtcDateTime
-    location: Text(1, 200) | None = None
+    location: Text200 | None = None
     residents_served: Annotated[StrictInt, Field(ge=0, le=1_000_000)]
     participants: Annotated[list[Participant], Field(min_length=1, max_length=MAX_PARTICIPANTS)]

@@ -12,7 +12,7 @@ Per request, by chance (seeded, so a failing run can be repeated)::
 Everything else passes through untouched. ``counts`` says what was injected, so a test can show
 that faults really happened.
 
-    python -m canger_local.faults --target http://127.0.0.1:5000 --port 5001
+    python -m testkit.faults --target http://127.0.0.1:5000 --port 5001
 """
 
 from __future__ import annotations
