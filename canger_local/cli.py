@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TypedDict
 
 from services.common.domain.auth import Role
 
@@ -18,7 +19,13 @@ DEMO_COMMUNITY = "cm_ninghe"
 DEMO_STREET = "st_xiaguan"
 
 
-def _token_args(role: Role) -> dict[str, str]:
+class _Scope(TypedDict, total=False):
+    community_id: str
+    street_id: str
+    sub: str
+
+
+def _token_args(role: Role) -> _Scope:
     if role in (Role.COMMUNITY_STAFF, Role.GRID_WORKER):
         return {"community_id": DEMO_COMMUNITY}
     if role is Role.STREET_OFFICER:

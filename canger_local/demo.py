@@ -78,7 +78,7 @@ def appeals(client: DemoClient) -> None:
         },
         **NINGHE,
     )["id"]
-    staff = {"role": Role.COMMUNITY_STAFF, **NINGHE}
+    staff: dict[str, Any] = {"role": Role.COMMUNITY_STAFF, **NINGHE}
     post(
         "POST",
         f"/v1/appeals/{parking}/resolve",
@@ -104,7 +104,7 @@ def appeals(client: DemoClient) -> None:
 
 def volunteers(client: DemoClient) -> None:
     """Two teams, five volunteers, three activities in different fields (one across the new year)."""
-    staff = {"role": Role.COMMUNITY_STAFF, **NINGHE}
+    staff: dict[str, Any] = {"role": Role.COMMUNITY_STAFF, **NINGHE}
     post = client.call
     vanguard = post("POST", "/v1/teams", body={**NINGHE, "name": "宁和党员先锋队", "group": "party_member"}, **staff)
     women = post("POST", "/v1/teams", body={**NINGHE, "name": "巾帼志愿服务队", "group": "women"}, **staff)
@@ -170,7 +170,7 @@ def volunteers(client: DemoClient) -> None:
 def projects(client: DemoClient) -> None:
     """A secretary-led project with fiscal funding and payments, and a care project with sessions."""
     post = client.call
-    staff = {"role": Role.COMMUNITY_STAFF, **NINGHE}
+    staff: dict[str, Any] = {"role": Role.COMMUNITY_STAFF, **NINGHE}
     lift = post(
         "POST",
         "/v1/projects",

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import cast
 
 import jsii
 from aws_cdk import AssetHashType, BundlingOptions, DockerImage, Duration, ILocalBundling, RemovalPolicy
@@ -97,7 +98,8 @@ def dependency_layer(scope: Construct, *, skip_build: bool) -> lambda_.LayerVers
             bundling=BundlingOptions(
                 # Never pulled: local bundling succeeds first. CDK requires an image to be named.
                 image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.13"),
-                local=PipArm64Bundling(requirements),
+                # jsii passes the options as one struct; @jsii.implements is invisible to type checkers.
+                local=cast(ILocalBundling, PipArm64Bundling(requirements)),
             ),
         )
     return lambda_.LayerVersion(

@@ -55,4 +55,4 @@ def _sdk_tracing(value: str | None) -> bool:
 def get_settings() -> Settings:
     """The settings of this process. Cached: call ``get_settings.cache_clear()`` after changing the environment."""
     values = {field: os.environ[name] for field, name in _ENV_NAMES.items() if name in os.environ}
-    return Settings(**values, sdk_tracing=_sdk_tracing(os.environ.get("POWERTOOLS_TRACE_DISABLED")))
+    return Settings.model_validate({**values, "sdk_tracing": _sdk_tracing(os.environ.get("POWERTOOLS_TRACE_DISABLED"))})

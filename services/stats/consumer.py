@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from services.common.domain.events import Event
@@ -31,7 +32,7 @@ def parse(body: str) -> Event:
     return Event.model_validate({**envelope["detail"], "source": envelope["source"]})
 
 
-def handle_batch(records: list[dict[str, Any]], context: Any = None) -> dict[str, Any]:
+def handle_batch(records: list[dict[str, Any]], context: Any = None) -> PartialItemFailureResponse:
     counted: dict[str, counters.Counted] = {}  # by event_id: a duplicate within one batch counts once
 
     def count(record: SQSRecord) -> None:
@@ -59,5 +60,5 @@ def handle_batch(records: list[dict[str, Any]], context: Any = None) -> dict[str
 @logger.inject_lambda_context(clear_state=True)
 @traced
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     return handle_batch(event["Records"], context)

@@ -24,4 +24,4 @@ def new_id(prefix: str) -> str:
 def is_id(value: str, prefix: str) -> bool:
     """Whether ``value`` is a well-formed id of type ``prefix`` (it may still not exist)."""
     match = _PATTERN.match(value)
-    return bool(match) and match.group("prefix") == prefix
+    return match is not None and match.group("prefix") == prefix

@@ -22,9 +22,10 @@ import json
 import re
 from collections.abc import Callable
 from functools import cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 
 from services.common.config import get_settings
@@ -33,6 +34,9 @@ from services.common.domain.auth import Principal, claims_from_event, principal_
 from services.common.domain.errors import CangerError, Conflict, InvalidInput, MalformedRequest, TooLarge
 from services.common.edge import problems
 from services.common.observability import logger, metrics, traced
+
+if TYPE_CHECKING:  # Powertools Idempotency is imported on first use (see _idempotent_call)
+    from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
 MAX_BODY_BYTES = 32 * 1024
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -116,7 +120,8 @@ class _NotToBeRemembered(Exception):
         self.response = response
 
 
-def _mark_replayed(response: dict[str, Any], _record: Any) -> dict[str, Any]:
+def _mark_replayed(response: Any, idempotent_data: DataRecord) -> Any:
+    """Powertools' response hook (``IdempotentHookFunction``): a replayed response says so."""
     response.setdefault("headers", {})[REPLAYED_HEADER] = "true"
     return response
 
@@ -209,7 +214,7 @@ def http_handler(app: APIGatewayHttpResolver, *, idempotency: bool = True) -> La
     return lambda_handler
 
 
-def created(model: type) -> dict[int, dict[str, Any]]:
+def created(model: type) -> dict[int, OpenAPIResponse]:
     """OpenAPI ``responses`` for a route answering 201 with ``model`` and a ``Location`` header."""
     return {
         201: {

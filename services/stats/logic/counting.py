@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from services.common.domain import contracts, years
 from services.common.domain.contracts import appeals as a
@@ -130,24 +131,41 @@ def _nothing(_: Deltas, __: contracts.EventData) -> None:
     """Events no figure counts (assignments, teams): consumed, confirmed, nothing added."""
 
 
-RULES: dict[str, Callable[[Deltas, contracts.EventData], None]] = {
-    "AppealSubmitted": _appeal_submitted,
-    "AppealAssigned": _nothing,
-    "AppealEscalated": _appeal_escalated,
-    "AppealResolved": _appeal_resolved,
-    "AppealRated": _appeal_rated,
-    "AppealReopened": _appeal_reopened,
-    "AppealClosed": _appeal_closed,
-    "MeetingHeld": _meeting_held,
-    "TeamCreated": _nothing,
-    "VolunteerRegistered": _volunteer_registered,
-    "ActivityLogged": _activity_logged,
-    "ProjectCreated": _project_created,
-    "ProjectUpdated": _project_updated,
-    "FundingRecorded": _funding_recorded,
-    "DisbursementRecorded": _disbursement_recorded,
-    "SessionRecorded": _session_recorded,
-}
+E = TypeVar("E", bound=contracts.EventData)
+Rule = Callable[[Deltas, contracts.EventData], None]
+
+
+def _rule(model: type[E], apply: Callable[[Deltas, E], None]) -> tuple[str, Rule]:
+    """``apply`` as the rule for events of ``model``, keyed by the model's name (the event type)."""
+
+    def rule(deltas: Deltas, data: contracts.EventData) -> None:
+        if not isinstance(data, model):
+            raise TypeError(f"{model.__name__} rule given {type(data).__name__}")
+        apply(deltas, data)
+
+    return model.__name__, rule
+
+
+RULES: dict[str, Rule] = dict(
+    [
+        _rule(a.AppealSubmitted, _appeal_submitted),
+        _rule(a.AppealAssigned, _nothing),
+        _rule(a.AppealEscalated, _appeal_escalated),
+        _rule(a.AppealResolved, _appeal_resolved),
+        _rule(a.AppealRated, _appeal_rated),
+        _rule(a.AppealReopened, _appeal_reopened),
+        _rule(a.AppealClosed, _appeal_closed),
+        _rule(a.MeetingHeld, _meeting_held),
+        _rule(v.TeamCreated, _nothing),
+        _rule(v.VolunteerRegistered, _volunteer_registered),
+        _rule(v.ActivityLogged, _activity_logged),
+        _rule(p.ProjectCreated, _project_created),
+        _rule(p.ProjectUpdated, _project_updated),
+        _rule(p.FundingRecorded, _funding_recorded),
+        _rule(p.DisbursementRecorded, _disbursement_recorded),
+        _rule(p.SessionRecorded, _session_recorded),
+    ]
+)
 
 
 def deltas_of(event: Event) -> dict[tuple[int, str], Counter[str]]:

@@ -14,6 +14,7 @@ import io
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from services.common.domain.contracts.tallies import AppealsTally, ProjectsTally, TallyFigures, VolunteersTally
 from services.common.domain.reference import ProjectKind, directory
@@ -134,13 +135,13 @@ _RATES = {"appeals.resolution_rate", "appeals.satisfaction_rate"}
 
 
 def _cell(f: Figures, path: str) -> str:
-    value: object = f.model_dump()
+    value: Any = f.model_dump()  # nested dicts of the figures, then one figure
     for part in path.split("."):
-        value = value[part]  # type: ignore[index]
+        value = value[part]
     if path in _MONEY:
-        return _yuan(int(value))  # type: ignore[arg-type]
+        return _yuan(int(value))
     if path in _RATES:
-        return _rate(value)  # type: ignore[arg-type]
+        return _rate(value)
     return "" if value is None else str(value)
 
 

@@ -220,7 +220,7 @@ def log_activity(body: inputs.NewActivity, *, by: Principal) -> Activity:
     raise Conflict("Other activities for these volunteers were logged at the same moment; try again.")
 
 
-def _scopes(year: int, community_id: str, street_id: str) -> dict[str, str]:
+def _scopes(year: int, community_id: str, street_id: str) -> dict[contract.ScopeKind, str]:
     return {
         "city": f"{year}#city",
         "street": f"{year}#street#{street_id}",

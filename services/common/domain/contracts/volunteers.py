@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.common.domain.contracts.base import EventData
 from services.common.domain.fields import UtcDateTime
 
+ScopeKind = Literal["city", "street", "community"]  # where a volunteer counts as active
+
 
 class TeamCreated(EventData):
     team_id: str
@@ -35,7 +37,7 @@ class ParticipantHours(BaseModel):
 
     volunteer_id: str
     hours_tenths: int = Field(gt=0, description="Hours × 10: 2.5 h is 25")
-    newly_active: list[Literal["city", "street", "community"]] = Field(
+    newly_active: list[ScopeKind] = Field(
         description="The scopes of this activity where this is the volunteer's first service of the year"
     )
 
