@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -69,6 +71,24 @@ def http_event(
     elif body is not None:
         event["body"] = json.dumps(body)
     return event
+
+
+@dataclass
+class Clock:
+    """What ``now`` is for every function: ``clock.now = datetime(2025, 6, 15, 2, 0, tzinfo=UTC)``;
+    ``None`` is the real time."""
+
+    now: datetime | None = None
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The one clock fixture: patches ``services.common.domain.clock.utc_now``, which every function reads."""
+    from services.common.domain import clock as domain_clock
+
+    fixed = Clock()
+    monkeypatch.setattr(domain_clock, "utc_now", lambda: fixed.now or datetime.now(UTC))
+    return fixed
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from services.common.config import get_settings
 from services.common.data import tally
-from services.common.domain import years
-from services.common.domain.clock import utc_now
+from services.common.domain import clock, years
 from services.common.domain.contracts.tallies import TALLY_SOURCES
 from services.common.observability import logger, metrics, traced
 from services.stats.dal import counters, reports
@@ -38,7 +37,7 @@ def years_to_compute(payload: dict[str, Any], today_year: int, today_month: int,
 
 
 def compute(year: int) -> reporting.Report:
-    now = utc_now()
+    now = clock.utc_now()
     settings = get_settings()
     report = reporting.build(
         year,
@@ -62,7 +61,7 @@ def compute(year: int) -> reporting.Report:
 @traced
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    today = years.local_date(utc_now())
+    today = years.local_date(clock.utc_now())
     done = []
     for year in years_to_compute(event or {}, today.year, today.month, today.day):
         report = compute(year)

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.callers import Caller
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -41,17 +43,16 @@ class LocalServer:
             cwd=ROOT,
         ).stdout.strip()
 
-    def sign(
-        self, role: str, *, community: str | None = None, street: str | None = None, sub: str | None = None
-    ) -> str:
+    def sign(self, caller: Caller) -> str:
         """A token for this server, signed in-process with its key (``token`` runs the real CLI instead)."""
         from canger_local import tokens
-        from services.common.domain.auth import Role
 
-        return tokens.issue(Role(role), community_id=community, street_id=street, sub=sub, key_home=self.home)
+        return tokens.issue(
+            caller.role, community_id=caller.community, street_id=caller.street, sub=caller.sub, key_home=self.home
+        )
 
-    def headers(self, role: str, **scope: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.sign(role, **scope)}"}
+    def headers(self, caller: Caller) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.sign(caller)}"}
 
     def url(self, path: str) -> str:
         return self.base_url + path

@@ -9,6 +9,8 @@ import uuid
 import pytest
 import requests
 
+from tests.callers import ADMIN, GRID_WORKER, OFFICER, OTHER_STAFF, RESIDENT, STAFF
+
 pytestmark = pytest.mark.http
 
 NINGHE, SANHE = "cm_ninghe", "cm_sanhe"
@@ -26,13 +28,13 @@ def who(server):
     """Headers per caller, each with a fresh subject so tests do not see each other's appeals."""
     run = uuid.uuid4().hex[:6]
     return {
-        "resident": server.headers("resident", sub=f"resident-{run}"),
-        "other_resident": server.headers("resident", sub=f"other-{run}"),
-        "grid_worker": server.headers("grid_worker", community=NINGHE, sub=f"grid-{run}"),
-        "staff": server.headers("community_staff", community=NINGHE, sub=f"staff-{run}"),
-        "other_staff": server.headers("community_staff", community=SANHE, sub=f"staff2-{run}"),
-        "officer": server.headers("street_officer", street="st_xiaguan", sub=f"officer-{run}"),
-        "admin": server.headers("city_admin", sub=f"admin-{run}"),
+        "resident": server.headers(RESIDENT.named(f"resident-{run}")),
+        "other_resident": server.headers(RESIDENT.named(f"other-{run}")),
+        "grid_worker": server.headers(GRID_WORKER.named(f"grid-{run}")),
+        "staff": server.headers(STAFF.named(f"staff-{run}")),
+        "other_staff": server.headers(OTHER_STAFF.named(f"staff2-{run}")),
+        "officer": server.headers(OFFICER.named(f"officer-{run}")),
+        "admin": server.headers(ADMIN.named(f"admin-{run}")),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from tests.callers import ADMIN
 from tests.http.conftest import start_server, stop_server
 
 pytestmark = pytest.mark.http
@@ -18,9 +19,7 @@ def demo(tmp_path_factory):
 
 
 def listed(demo, path, **params) -> list[dict]:
-    response = requests.get(
-        demo.url(path), headers=demo.headers("city_admin"), params={"limit": 100, **params}, timeout=30
-    )
+    response = requests.get(demo.url(path), headers=demo.headers(ADMIN), params={"limit": 100, **params}, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()["items"]
 

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+from tests.callers import ADMIN, GRID_WORKER, OFFICER, OTHER_STAFF, RESIDENT, STAFF
+
 pytestmark = pytest.mark.http
 
 NINGHE, SANHE = "cm_ninghe", "cm_sanhe"
@@ -18,12 +20,12 @@ NINGHE, SANHE = "cm_ninghe", "cm_sanhe"
 def who(server):
     run = uuid.uuid4().hex[:6]
     return {
-        "staff": server.headers("community_staff", community=NINGHE, sub=f"pstaff-{run}"),
-        "other_staff": server.headers("community_staff", community=SANHE, sub=f"pstaff2-{run}"),
-        "officer": server.headers("street_officer", street="st_xiaguan", sub=f"pofficer-{run}"),
-        "grid_worker": server.headers("grid_worker", community=NINGHE, sub=f"pgrid-{run}"),
-        "resident": server.headers("resident", sub=f"president-{run}"),
-        "admin": server.headers("city_admin", sub=f"padmin-{run}"),
+        "staff": server.headers(STAFF.named(f"pstaff-{run}")),
+        "other_staff": server.headers(OTHER_STAFF.named(f"pstaff2-{run}")),
+        "officer": server.headers(OFFICER.named(f"pofficer-{run}")),
+        "grid_worker": server.headers(GRID_WORKER.named(f"pgrid-{run}")),
+        "resident": server.headers(RESIDENT.named(f"president-{run}")),
+        "admin": server.headers(ADMIN.named(f"padmin-{run}")),
     }
 
 

@@ -13,7 +13,7 @@ import io
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import pytest
@@ -22,6 +22,7 @@ import requests
 from services.common.domain import years
 from services.common.domain.clock import utc_now
 from testkit.faults import FaultProxy
+from tests.callers import RESIDENT, STAFF, Caller
 from tests.http.conftest import moto_server, start_server, stop_server
 
 pytestmark = pytest.mark.http
@@ -39,8 +40,8 @@ class Client:
     truth: Counter = field(default_factory=Counter)
     retries: int = 0
 
-    def send(self, method: str, path: str, role: str, body: dict | None = None, **scope: str) -> requests.Response:
-        headers = {**self.server.headers(role, **scope), "Idempotency-Key": str(uuid.uuid4())}
+    def send(self, method: str, path: str, caller: Caller, body: dict | None = None) -> requests.Response:
+        headers = {**self.server.headers(caller), "Idempotency-Key": str(uuid.uuid4())}
         for _ in range(60):
             response = requests.request(method, self.server.url(path), json=body, headers=headers, timeout=60)
             retry_later = response.status_code >= 500 or (
@@ -57,7 +58,7 @@ class Client:
 def workload(client: Client) -> None:
     """Appeals, a meeting, volunteers, activities, projects and money across four communities."""
     for n, community in enumerate(COMMUNITIES):
-        staff = {"role": "community_staff", "community": community}
+        staff = replace(STAFF, community=community)
         appeal_ids = []
         for k in range(4):
             body = {
@@ -66,7 +67,7 @@ def workload(client: Client) -> None:
                 "title": "t",
                 "description": "d",
             }
-            appeal_ids.append(client.send("POST", "/v1/appeals", "resident", body, sub=f"r-{community}").json()["id"])
+            appeal_ids.append(client.send("POST", "/v1/appeals", RESIDENT.named(f"r-{community}"), body).json()["id"])
             client.truth[(community, "submitted")] += 1
         meeting = {
             "community_id": community,
@@ -76,11 +77,11 @@ def workload(client: Client) -> None:
             "resident_count": 10,
             "appeal_ids": appeal_ids[:2],
         }
-        meeting_id = client.send("POST", "/v1/meetings", **staff, body=meeting).json()["id"]
+        meeting_id = client.send("POST", "/v1/meetings", staff, body=meeting).json()["id"]
         client.truth[(community, "meetings")] += 1
         for k, appeal_id in enumerate(appeal_ids[:3]):
             body = {"resolution": "ok", "on_site": k == 0, **({"meeting_id": meeting_id} if k == 1 else {})}
-            client.send("POST", f"/v1/appeals/{appeal_id}/resolve", **staff, body=body)
+            client.send("POST", f"/v1/appeals/{appeal_id}/resolve", staff, body=body)
             client.truth[(community, "resolved")] += 1
         volunteers = []
         for k in range(3):
@@ -90,7 +91,7 @@ def workload(client: Client) -> None:
                 "community_id": community,
                 "group": "youth",
             }
-            volunteers.append(client.send("POST", "/v1/volunteers", **staff, body=body).json()["id"])
+            volunteers.append(client.send("POST", "/v1/volunteers", staff, body=body).json()["id"])
             client.truth[(community, "registered")] += 1
         for k in range(2):
             started = utc_now() - timedelta(hours=2)
@@ -103,18 +104,18 @@ def workload(client: Client) -> None:
                 "residents_served": 20 + k,
                 "participants": [{"volunteer_id": v, "hours": 0.1} for v in volunteers],
             }
-            client.send("POST", "/v1/activities", **staff, body=body)
+            client.send("POST", "/v1/activities", staff, body=body)
             client.truth[(community, "activities")] += 1
             client.truth[(community, "hours_tenths")] += len(volunteers)
         project = {"community_id": community, "kind": "secretary_led", "title": "t", "year": YEAR}
-        project_id = client.send("POST", "/v1/projects", **staff, body=project).json()["id"]
+        project_id = client.send("POST", "/v1/projects", staff, body=project).json()["id"]
         client.truth[(community, "projects")] += 1
         for amount in (100_000, 250_000):
             body = {"source": "fiscal", "amount": amount, "currency": "CNY", "received_on": TODAY}
-            client.send("POST", f"/v1/projects/{project_id}/funding", **staff, body=body)
+            client.send("POST", f"/v1/projects/{project_id}/funding", staff, body=body)
             client.truth[(community, "funding")] += amount
         body = {"amount": 120_000, "currency": "CNY", "paid_on": TODAY, "purpose": "x"}
-        client.send("POST", f"/v1/projects/{project_id}/disbursements", **staff, body=body)
+        client.send("POST", f"/v1/projects/{project_id}/disbursements", staff, body=body)
         client.truth[(community, "disbursed")] += 120_000
 
 

@@ -8,6 +8,8 @@ import uuid
 import pytest
 import requests
 
+from tests.callers import ADMIN, GRID_WORKER, OFFICER, OTHER_OFFICER, OTHER_STAFF, RESIDENT, STAFF
+
 pytestmark = pytest.mark.http
 
 NINGHE, SANHE = "cm_ninghe", "cm_sanhe"
@@ -21,13 +23,13 @@ def new_phone() -> str:
 def who(server):
     run = uuid.uuid4().hex[:6]
     return {
-        "staff": server.headers("community_staff", community=NINGHE, sub=f"vstaff-{run}"),
-        "other_staff": server.headers("community_staff", community=SANHE, sub=f"vstaff2-{run}"),
-        "officer": server.headers("street_officer", street="st_xiaguan", sub=f"vofficer-{run}"),
-        "other_officer": server.headers("street_officer", street="st_taihe", sub=f"vofficer2-{run}"),
-        "grid_worker": server.headers("grid_worker", community=NINGHE, sub=f"vgrid-{run}"),
-        "resident": server.headers("resident", sub=f"vresident-{run}"),
-        "admin": server.headers("city_admin", sub=f"vadmin-{run}"),
+        "staff": server.headers(STAFF.named(f"vstaff-{run}")),
+        "other_staff": server.headers(OTHER_STAFF.named(f"vstaff2-{run}")),
+        "officer": server.headers(OFFICER.named(f"vofficer-{run}")),
+        "other_officer": server.headers(OTHER_OFFICER.named(f"vofficer2-{run}")),
+        "grid_worker": server.headers(GRID_WORKER.named(f"vgrid-{run}")),
+        "resident": server.headers(RESIDENT.named(f"vresident-{run}")),
+        "admin": server.headers(ADMIN.named(f"vadmin-{run}")),
     }
 
 

@@ -11,29 +11,8 @@ from typing import Any
 import pytest
 
 from testkit.calls import CallCounter
+from tests.callers import Caller
 from tests.conftest import FakeContext, http_event
-
-NINGHE, XIAGUAN = "cm_ninghe", "st_xiaguan"
-SANHE, TAIHE = "cm_sanhe", "st_taihe"
-
-
-def claims(role: str, sub: str, *, community: str | None = None, street: str | None = None) -> dict[str, str]:
-    result = {"sub": sub, "cognito:groups": f"[{role}]"}
-    if community:
-        result["custom:community_id"] = community
-    if street:
-        result["custom:street_id"] = street
-    return result
-
-
-RESIDENT = claims("resident", "resident-1")
-OTHER_RESIDENT = claims("resident", "resident-2")
-STAFF = claims("community_staff", "staff-1", community=NINGHE)
-OTHER_STAFF = claims("community_staff", "staff-2", community=SANHE)
-GRID_WORKER = claims("grid_worker", "grid-1", community=NINGHE)
-OFFICER = claims("street_officer", "officer-1", street=XIAGUAN)
-OTHER_OFFICER = claims("street_officer", "officer-2", street=TAIHE)
-ADMIN = claims("city_admin", "admin-1")
 
 
 @dataclass
@@ -53,14 +32,15 @@ class Api:
         self,
         method: str,
         path: str,
-        who: dict[str, str] | None,
+        who: Caller | None,
         body: Any = None,
         *,
         query: dict[str, str] | None = None,
         key: str | None = None,
     ) -> Reply:
         headers = {"Idempotency-Key": key} if key else None
-        event = http_event(method, path, body=body, claims=who, query=query, headers=headers)
+        claims = who.claims() if who is not None else None
+        event = http_event(method, path, body=body, claims=claims, query=query, headers=headers)
         response = self.handler(event, FakeContext())
         text = response.get("body") or "null"
         return Reply(response["statusCode"], json.loads(text), response.get("headers") or {})

@@ -10,18 +10,8 @@ import pytest
 from services.common.data import aws, outbox
 from services.common.domain import contracts
 from services.common.domain.events import Event
-from tests.integration.conftest import (
-    ADMIN,
-    GRID_WORKER,
-    NINGHE,
-    OFFICER,
-    OTHER_RESIDENT,
-    OTHER_STAFF,
-    RESIDENT,
-    SANHE,
-    STAFF,
-    api_for,
-)
+from tests.callers import ADMIN, GRID_WORKER, NINGHE, OFFICER, OTHER_RESIDENT, OTHER_STAFF, RESIDENT, SANHE, STAFF
+from tests.integration.conftest import api_for
 
 NEW = {
     "community_id": NINGHE,
@@ -38,21 +28,6 @@ NEW = {
 @pytest.fixture
 def api(calls):
     return api_for("services.appeals.handler")
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Sets the time the appeals logic sees: ``clock.now = datetime(...)``."""
-
-    class Clock:
-        now: datetime | None = None
-
-    def fake_now():
-        return Clock.now or datetime.now(UTC)
-
-    monkeypatch.setattr("services.appeals.logic.appeals.utc_now", fake_now)
-    monkeypatch.setattr("services.appeals.logic.meetings.utc_now", fake_now)
-    return Clock
 
 
 def submit(api, who=RESIDENT, **changes) -> dict:

@@ -12,9 +12,10 @@ from services.common.config import get_settings
 from services.common.data import dynamo
 from services.common.domain.errors import Conflict
 from services.common.edge.api import caller, create_app, http_handler
+from tests.callers import STAFF
 from tests.conftest import http_event
 
-CLAIMS = {"sub": "staff-1", "cognito:groups": "[community_staff]", "custom:community_id": "cm_ninghe"}
+CLAIMS = STAFF.claims()
 
 
 class Note(BaseModel):
@@ -86,7 +87,7 @@ def test_same_key_different_body_is_422(service, context):
 def test_same_key_from_another_caller_is_independent(service, context):
     handler, runs = service
     call(handler, context, {"text": "hello"}, key="k-3")
-    other = {**CLAIMS, "sub": "staff-2"}
+    other = STAFF.named("staff-2").claims()
     response = call(handler, context, {"text": "hello"}, key="k-3", claims=other)
     assert response["statusCode"] == 200 and "Idempotent-Replayed" not in response["headers"]
     assert runs["count"] == 2

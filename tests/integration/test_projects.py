@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from services.common.data import outbox
 from services.common.domain import contracts
 from services.common.domain.events import Event
-from tests.integration.conftest import ADMIN, GRID_WORKER, NINGHE, OFFICER, OTHER_STAFF, SANHE, STAFF, api_for
+from tests.callers import ADMIN, GRID_WORKER, NINGHE, OFFICER, OTHER_STAFF, SANHE, STAFF
+from tests.integration.conftest import api_for
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ import pytest
 from services.common.data import aws
 from services.common.domain.reference import directory
 from testkit import synthetic
+from tests.callers import NINGHE, RESIDENT, SANHE, STAFF
 from tests.conftest import FakeContext
-from tests.integration.conftest import NINGHE, RESIDENT, SANHE, STAFF, api_for
+from tests.integration.conftest import api_for
 
 
 @pytest.fixture
@@ -199,18 +200,13 @@ def test_figures_equal_what_happened(apis, aws_stack, clock_2025):
 
 
 @pytest.fixture
-def clock_2025(monkeypatch):
-    """Actions happen on 2025-06-15 (Beijing), so every figure lands in 2025."""
+def clock_2025(clock):
+    """Actions happen on 2025-06-15 (Beijing), so every figure lands in 2025. A test sets
+    ``clock_2025.now = None`` when what follows (the yearly job) runs today, after that year."""
     from datetime import UTC, datetime
 
-    moment = datetime(2025, 6, 15, 2, 0, tzinfo=UTC)
-    for module in (
-        "services.appeals.logic.appeals",
-        "services.appeals.logic.meetings",
-        "services.volunteers.logic.volunteers",
-        "services.projects.logic.projects",
-    ):
-        monkeypatch.setattr(f"{module}.utc_now", lambda: moment)
+    clock.now = datetime(2025, 6, 15, 2, 0, tzinfo=UTC)
+    return clock
 
 
 def test_twice_delivered_and_shuffled_events_change_nothing(apis, aws_stack, clock_2025):
@@ -309,6 +305,7 @@ def test_report_is_404_before_the_job_and_reconciled_after(apis, aws_stack, cloc
     assert apis["stats"]("GET", "/v1/reports/2025", None).status == 404
     scenario(apis)
     consume(queued(aws_stack))
+    clock_2025.now = None
     assert yearly(2025) == {"reports": [{"year": 2025, "final": True, "drift": 0}]}
     report = apis["stats"]("GET", "/v1/reports/2025", None).body
     assert report["reconciliation"] == {"ok": True, "drift": []}
@@ -324,6 +321,7 @@ def test_an_event_that_never_arrived_shows_as_drift(apis, aws_stack, clock_2025)
     records = queued(aws_stack)
     lost = next(r for r in records if json.loads(r["body"])["detail-type"] == "AppealSubmitted")
     consume([r for r in records if r is not lost])
+    clock_2025.now = None
     assert yearly(2025)["reports"][0]["drift"] >= 1
     drift = apis["stats"]("GET", "/v1/reports/2025", None).body["reconciliation"]
     community = json.loads(lost["body"])["detail"]["data"]["community_id"]
@@ -336,6 +334,7 @@ def test_an_event_that_never_arrived_shows_as_drift(apis, aws_stack, clock_2025)
 def test_csv_report_has_a_bom_chinese_headers_and_a_row_per_community(apis, aws_stack, clock_2025):
     scenario(apis)
     consume(queued(aws_stack))
+    clock_2025.now = None
     yearly(2025)
     from services.stats.handler import lambda_handler
     from tests.conftest import http_event

@@ -8,20 +8,18 @@ import pytest
 
 from services.appeals.logic import lifecycle
 from services.appeals.models.resources import Action, Appeal, ContactView, Level, Status
-from services.common.domain.auth import Principal, Role
 from services.common.domain.errors import Conflict, NotAllowed, NotFound, require_version
+from tests import callers
+from tests.callers import NINGHE, XIAGUAN
 
-NINGHE, XIAGUAN = "cm_ninghe", "st_xiaguan"
-SANHE, TAIHE = "cm_sanhe", "st_taihe"
-
-SUBMITTER = Principal("resident-1", Role.RESIDENT)
-OTHER_RESIDENT = Principal("resident-2", Role.RESIDENT)
-STAFF = Principal("staff-1", Role.COMMUNITY_STAFF, community_id=NINGHE)
-OTHER_STAFF = Principal("staff-2", Role.COMMUNITY_STAFF, community_id=SANHE)
-GRID_WORKER = Principal("grid-1", Role.GRID_WORKER, community_id=NINGHE)
-OFFICER = Principal("officer-1", Role.STREET_OFFICER, street_id=XIAGUAN)
-OTHER_OFFICER = Principal("officer-2", Role.STREET_OFFICER, street_id=TAIHE)
-ADMIN = Principal("admin-1", Role.CITY_ADMIN)
+SUBMITTER = callers.RESIDENT.principal()
+OTHER_RESIDENT = callers.OTHER_RESIDENT.principal()
+STAFF = callers.STAFF.principal()
+OTHER_STAFF = callers.OTHER_STAFF.principal()
+GRID_WORKER = callers.GRID_WORKER.principal()
+OFFICER = callers.OFFICER.principal()
+OTHER_OFFICER = callers.OTHER_OFFICER.principal()
+ADMIN = callers.ADMIN.principal()
 
 
 def appeal(status: Status = Status.SUBMITTED, level: Level = Level.COMMUNITY, version: int = 1) -> Appeal:

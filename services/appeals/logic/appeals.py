@@ -27,9 +27,8 @@ from services.appeals.models.resources import (
     Status,
 )
 from services.common.data.tally import Tally
-from services.common.domain import years
+from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
-from services.common.domain.clock import utc_now
 from services.common.domain.contracts import appeals as contract
 from services.common.domain.contracts.tallies import AppealsTally
 from services.common.domain.errors import InvalidInput, NotAllowed, NotFound, get_or_404, require_version
@@ -74,7 +73,7 @@ def submit(body: inputs.NewAppeal, *, by: Principal) -> Appeal:
         raise NotAllowed("You may file appeals only in your own community.")
     if body.grid_id is not None and not community.has_grid(body.grid_id):
         raise InvalidInput.field("grid_id", "This grid is not in the appeal's community.")
-    now = utc_now()
+    now = clock.utc_now()
     appeal = AppealRecord(
         id=new_id("apl"),
         community_id=community.id,
@@ -156,7 +155,7 @@ def act(appeal_id: str, action: Action, body: ActionBody, *, by: Principal) -> A
     lifecycle.authorize(by, before, action)
     require_version("appeal", before.version, body.expected_version)
     status, level = lifecycle.next_state(before, action)
-    now = utc_now()
+    now = clock.utc_now()
     effect = lifecycle.TRANSITIONS[action].effect(before, body, now)
     after = before.model_copy(
         update={**effect.changes, "status": status, "level": level, "version": before.version + 1}

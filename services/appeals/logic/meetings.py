@@ -13,9 +13,8 @@ from services.appeals.logic.appeals import SERVICE
 from services.appeals.models import inputs
 from services.appeals.models.resources import Meeting, MeetingList
 from services.common.data.tally import Tally
-from services.common.domain import years
+from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
-from services.common.domain.clock import utc_now
 from services.common.domain.contracts.appeals import MeetingHeld
 from services.common.domain.contracts.tallies import AppealsTally
 from services.common.domain.errors import FieldError, InvalidInput, NotAllowed, NotFound
@@ -44,7 +43,7 @@ def record(body: inputs.NewMeeting, *, by: Principal) -> Meeting:
     community = community_or_422(body.community_id)
     if by.role is Role.COMMUNITY_STAFF and by.community_id != community.id:
         raise NotAllowed("You may record meetings of your own community only.")
-    now = utc_now()
+    now = clock.utc_now()
     if body.held_at > now + CLOCK_SKEW:
         raise InvalidInput.field("held_at", "A meeting is recorded once it has been held: not in the future.")
     errors = [

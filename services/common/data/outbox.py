@@ -23,7 +23,8 @@ from typing import Any
 
 from services.common.config import get_settings
 from services.common.data import aws, bus, dynamo
-from services.common.domain.clock import to_rfc3339, utc_now
+from services.common.domain import clock
+from services.common.domain.clock import to_rfc3339
 from services.common.domain.events import Event
 from services.common.observability import logger
 
@@ -82,7 +83,7 @@ def consumed_update(event_id: str, *, now: datetime | None = None) -> dict[str, 
     Its condition fails if the event was consumed before (or is unknown), so a consumer that puts
     it in the same transaction as its own writes applies every event at most once.
     """
-    now = now or utc_now()
+    now = now or clock.utc_now()
     return {
         "Update": {
             "TableName": get_settings().records_table,
@@ -134,7 +135,7 @@ def relay(*, now: datetime | None = None, not_yet_due: bool = False, limit: int 
     Safe to run concurrently with consumers: an item consumed meanwhile is left alone, and a
     consumer deduplicates an event it receives twice.
     """
-    now = now or utc_now()
+    now = now or clock.utc_now()
     settings = get_settings()
     grace = timedelta(seconds=settings.outbox_grace_seconds)
     due = pending(due_by=None if not_yet_due else now, limit=limit)

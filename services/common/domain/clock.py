@@ -1,5 +1,8 @@
 """The one clock every function reads "now" from, and the one way times are written out.
 
+Every module calls ``clock.utc_now()`` (never a copy imported by name), so a test fixes the time for
+all of them in this one place (the ``clock`` fixture in ``tests/conftest.py``).
+
 ``to_rfc3339(datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)) == "2024-01-02T03:04:05.678Z"``.
 """
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_serializer
 
-from services.common.domain.clock import to_rfc3339, utc_now
+from services.common.domain import clock
+from services.common.domain.clock import to_rfc3339
 from services.common.domain.contracts.base import EventData
 from services.common.domain.ids import new_id
 
@@ -97,7 +98,7 @@ def raw_event(
             event_type=event_type,
             version=version,
             # Millisecond precision, as serialized: the event read back equals the event sent.
-            occurred_at=_to_millisecond(occurred_at or utc_now()),
+            occurred_at=_to_millisecond(occurred_at or clock.utc_now()),
             correlation_id=correlation_id,
         ),
         data=data,

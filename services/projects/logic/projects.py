@@ -19,9 +19,8 @@ from functools import partial
 from typing import Any
 
 from services.common.data.tally import Tally
-from services.common.domain import years
+from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
-from services.common.domain.clock import utc_now
 from services.common.domain.contracts import projects as contract
 from services.common.domain.contracts.tallies import ProjectsTally
 from services.common.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound, get_or_404, require_version
@@ -84,7 +83,7 @@ def _scope(project: ProjectRecord) -> dict[str, Any]:
 
 def _past_day(day: dt.date, field: str) -> None:
     """A record of money or a session is dated on a day that has come (in the report time zone)."""
-    today = years.local_date(utc_now())
+    today = years.local_date(clock.utc_now())
     if day > today:
         raise InvalidInput.field(field, "The date is in the future.")
     if day < EARLIEST_DAY:
@@ -97,7 +96,7 @@ def _past_day(day: dt.date, field: str) -> None:
 def create(body: inputs.NewProject, *, by: Principal) -> Project:
     community = community_or_422(body.community_id)
     _may_write(by, community.id)
-    now = utc_now()
+    now = clock.utc_now()
     project = ProjectRecord(
         id=new_id("prj"),
         community_id=community.id,
@@ -150,7 +149,7 @@ def change(project_id: str, body: inputs.ProjectChange, *, by: Principal) -> Pro
     after = before.model_copy(
         update={"status": status, "beneficiaries_covered": covered, "version": before.version + 1}
     )
-    now = utc_now()
+    now = clock.utc_now()
     data = contract.ProjectUpdated(
         **_scope(after),
         status=status,
@@ -180,7 +179,7 @@ def list_projects(
 def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> Funding:
     _past_day(body.received_on, "received_on")
     project = _writable(project_id, by)
-    now = utc_now()
+    now = clock.utc_now()
     funding = Funding(
         id=new_id("fnd"),
         project_id=project.id,
@@ -210,7 +209,7 @@ def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> F
 def add_disbursement(project_id: str, body: inputs.NewDisbursement, *, by: Principal) -> Disbursement:
     _past_day(body.paid_on, "paid_on")
     project = _writable(project_id, by)
-    now = utc_now()
+    now = clock.utc_now()
     disbursement = Disbursement(
         id=new_id("dsb"),
         project_id=project.id,
@@ -235,7 +234,7 @@ def add_disbursement(project_id: str, body: inputs.NewDisbursement, *, by: Princ
 def add_session(project_id: str, body: inputs.NewSession, *, by: Principal) -> Session:
     _past_day(body.held_on, "held_on")
     project = _writable(project_id, by)
-    now = utc_now()
+    now = clock.utc_now()
     session = Session(
         id=new_id("ses"),
         project_id=project.id,

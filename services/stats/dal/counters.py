@@ -22,7 +22,8 @@ from typing import Any
 
 from services.common.config import get_settings
 from services.common.data import dynamo, outbox
-from services.common.domain.clock import to_rfc3339, utc_now
+from services.common.domain import clock
+from services.common.domain.clock import to_rfc3339
 
 MAX_TRANSACTION_ITEMS = 100
 RETRIES = 3
@@ -81,7 +82,7 @@ def summed(events: Sequence[Counted]) -> dict[Key, Counter[str]]:
 
 
 def _transaction(events: Sequence[Counted]) -> list[dict[str, Any]]:
-    now = utc_now()
+    now = clock.utc_now()
     stamp = to_rfc3339(now)
     return [outbox.consumed_update(e.event_id, now=now) for e in events] + [
         _counter_update(key, counts, stamp) for key, counts in summed(events).items()

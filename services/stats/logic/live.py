@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from services.common.config import get_settings
-from services.common.domain.clock import utc_now
+from services.common.domain import clock
 from services.common.domain.errors import InvalidInput, NotFound
 from services.common.domain.reference import directory
 from services.stats.dal import counters, reports
@@ -35,7 +35,7 @@ def live(year: int, scope: str) -> LiveFigures:
         year=year,
         scope=scope,
         timezone=get_settings().report_timezone,
-        as_of=utc_now(),
+        as_of=clock.utc_now(),
         **figures(counters.read(year, scope)).model_dump(),
     )
 

@@ -17,9 +17,8 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from services.common.data.tally import Tally
-from services.common.domain import years
+from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
-from services.common.domain.clock import utc_now
 from services.common.domain.contracts import volunteers as contract
 from services.common.domain.contracts.tallies import VolunteersTally
 from services.common.domain.errors import Conflict, FieldError, InvalidInput, NotAllowed, NotFound, get_or_404
@@ -80,7 +79,7 @@ def _reach(by: Principal, community_id: str | None) -> Reach:
 def create_team(body: inputs.NewTeam, *, by: Principal) -> Team:
     community = community_or_422(body.community_id)
     _may_write(by, community.id)
-    now = utc_now()
+    now = clock.utc_now()
     team = Team(
         id=new_id("team"),
         name=body.name,
@@ -123,7 +122,7 @@ def register(body: inputs.NewVolunteer, *, by: Principal) -> Volunteer:
     ]
     if errors:
         raise InvalidInput(errors)
-    now = utc_now()
+    now = clock.utc_now()
     volunteer = VolunteerRecord(
         id=new_id("vol"),
         name=body.name,
@@ -175,7 +174,7 @@ def list_volunteers(
 
 def service_record(volunteer_id: str, year: int | None, *, by: Principal) -> ServiceRecord:
     by.require(*READERS)
-    year = year or years.year_of(utc_now())
+    year = year or years.year_of(clock.utc_now())
     volunteer, entries, total_tenths = (
         store.service_record(volunteer_id, years.year_bounds(year)) if is_id(volunteer_id, "vol") else (None, [], 0)
     )
@@ -240,7 +239,7 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
     year = years.year_of(body.started_at)
     scopes = _scopes(year, community.id, community.street_id)
     newly = {v: [kind for kind, scope in scopes.items() if scope not in known[v]] for v in tenths}
-    now = utc_now()
+    now = clock.utc_now()
     activity = ActivityRecord(
         id=new_id("act"),
         community_id=community.id,
