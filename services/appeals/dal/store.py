@@ -28,7 +28,7 @@ from services.common.data import dynamo, outbox, records
 from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
-from services.common.domain.errors import FieldError, InvalidInput
+from services.common.domain.errors import InvalidInput
 from services.common.domain.events import Event
 from services.common.domain.reach import Reach, ReachKind
 
@@ -251,14 +251,10 @@ def create_meeting(meeting: Meeting, events: list[Event], tally: Tally) -> None:
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
-        wrong = set(conflict.failed("appeal"))
-        failed = [
-            FieldError(f"appeal_ids[{n}]", "No appeal of this community has this id.")
-            for n, appeal_id in enumerate(meeting.appeal_ids)
-            if appeal_id in wrong
-        ]
-        if failed:
-            raise InvalidInput(failed) from None
+        message = "No appeal of this community has this id."
+        invalid = conflict.invalid_references("appeal", "appeal_ids", meeting.appeal_ids, message)
+        if invalid:
+            raise invalid from None
         raise
 
 
@@ -276,14 +272,6 @@ def list_meetings(
     """Meetings of a community, a street or the city, newest first (a submitter's reach has none)."""
     index = _MEETING_INDEX[reach.kind]
     partition = f"APPEALS#MEETINGS#{reach.kind.upper()}#{reach.id}".rstrip("#")
-    page = dynamo.query_page(
-        _table(),
-        index=index,
-        partition_key=f"{index}pk",
-        partition_value=partition,
-        sort_key=f"{index}sk",
-        sort_between=dynamo.year_range(year_bounds),
-        limit=limit,
-        cursor=cursor,
-    )
+    bounds = dynamo.year_range(year_bounds)
+    page = dynamo.query_index(_table(), index, partition, sort_between=bounds, limit=limit, cursor=cursor)
     return dynamo.Page(items=[_meeting(item) for item in page.items], next_cursor=page.next_cursor)

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from services.common.data import aws
-from services.common.domain.errors import Conflict, InvalidInput
+from services.common.domain.errors import Conflict, FieldError, InvalidInput
 
 T = TypeVar("T")
 
@@ -69,6 +69,15 @@ class WriteConflict(Conflict):
         super().__init__(detail)
         self.reasons = list(reasons)
         self.labels = list(labels) or [""] * len(self.reasons)
+
+    def invalid_references(self, kind: str, field: str, ids: Sequence[str], message: str) -> InvalidInput | None:
+        """``InvalidInput`` naming ``field[n]`` for each of ``ids`` whose ``kind`` check failed, or ``None``::
+
+        invalid = conflict.invalid_references("team", "team_ids", volunteer.team_ids, "No team …")
+        """
+        wrong = set(self.failed(kind))
+        errors = [FieldError(f"{field}[{n}]", message) for n, ref in enumerate(ids) if ref in wrong]
+        return InvalidInput(errors) if errors else None
 
     def failed(self, kind: str) -> list[str]:
         """The ids (``"team:<id>"`` → ``<id>``; ``""`` for a bare ``"appeal"``) of ``kind``'s items whose
@@ -288,3 +297,38 @@ def query_page(
         if not start or len(items) >= limit:
             break
     return Page(items=items, next_cursor=encode_cursor(start))
+
+
+def query_index(
+    table: str,
+    index: str,
+    partition: str,
+    *,
+    sort_between: tuple[str, str] | None,
+    limit: int,
+    cursor: str | None,
+    filters: Mapping[str, Any] | None = None,
+) -> Page[dict[str, Any]]:
+    """One page of a listing index named by Canger's convention (``gsi1`` keyed ``gsi1pk`` / ``gsi1sk``),
+    newest first; ``filters`` (``{"status": "resolved"}``) must equal, ``None`` values are left out."""
+    wanted = {name: value for name, value in (filters or {}).items() if value is not None}
+    return query_page(
+        table,
+        index=index,
+        partition_key=f"{index}pk",
+        partition_value=partition,
+        sort_key=f"{index}sk",
+        sort_between=sort_between,
+        limit=limit,
+        cursor=cursor,
+        filter_expression=" AND ".join(f"#{name} = :{name}" for name in wanted) or None,
+        filter_names={f"#{name}": name for name in wanted} or None,
+        filter_values={f":{name}": value for name, value in wanted.items()} or None,
+    )
+
+
+def partition_items(table: str, partition: str) -> list[dict[str, Any]]:
+    """Every item of a small partition (a year's tallies or counters), in key order: one Query."""
+    return query_page(
+        table, index=None, partition_key="pk", partition_value=partition, limit=10_000, newest_first=False
+    ).items

@@ -35,17 +35,10 @@ def tally_key(service_prefix: str, year: int, community_id: str) -> dict[str, st
 
 def read_year(source: type[F], year: int) -> dict[str, F]:
     """Every community's tally of ``source`` for ``year``: ``{community_id: AppealsTally(...)}``."""
-    page = dynamo.query_page(
-        get_settings().records_table,
-        index=None,
-        partition_key="pk",
-        partition_value=f"{prefix_of(source)}{TALLY_MARK}{year}",
-        limit=10_000,
-        newest_first=False,
-    )
+    items = dynamo.partition_items(get_settings().records_table, f"{prefix_of(source)}{TALLY_MARK}{year}")
     return {
         item["sk"]: source.model_validate({k: int(v) for k, v in item.items() if k not in ("pk", "sk")})
-        for item in page.items
+        for item in items
     }
 
 

@@ -135,7 +135,7 @@ def _record(item: dict[str, Any], totals: TxItem, tally: Tally, events: list[Eve
 
 
 def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
-    line = LedgerRecord.of_funding(funding)
+    line = LedgerRecord.of(funding)
     item = records.to_item(line, **_line(line))
     totals = _update(
         funding.project_id,
@@ -149,7 +149,7 @@ def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
 def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tally) -> None:
     """Pay out only from the balance: the condition and the write are one transaction (else 409)."""
     amount = disbursement.amount.amount
-    line = LedgerRecord.of_disbursement(disbursement)
+    line = LedgerRecord.of(disbursement)
     item = records.to_item(line, **_line(line))
     totals = _update(
         disbursement.project_id,
@@ -234,17 +234,8 @@ def list_projects(
     cursor: str | None,
 ) -> dynamo.Page[ProjectRecord]:
     index, partition, kind = _listing(reach, kind)
-    page = dynamo.query_page(
-        _table(),
-        index=index,
-        partition_key=f"{index}pk",
-        partition_value=partition,
-        sort_key=f"{index}sk",
-        sort_between=(f"{year}#", f"{year}#~") if year else None,
-        limit=limit,
-        cursor=cursor,
-        filter_expression="#kind = :kind" if kind else None,
-        filter_names={"#kind": "kind"} if kind else None,
-        filter_values={":kind": kind} if kind else None,
+    sort_between = (f"{year}#", f"{year}#~") if year else None
+    page = dynamo.query_index(
+        _table(), index, partition, sort_between=sort_between, limit=limit, cursor=cursor, filters={"kind": kind}
     )
     return dynamo.Page([_project(i) for i in page.items], page.next_cursor)

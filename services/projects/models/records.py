@@ -70,24 +70,9 @@ class LedgerRecord(BaseModel):
     recorded_at: UtcDateTime
 
     @classmethod
-    def of_funding(cls, funding: Funding) -> LedgerRecord:
-        fields = {
-            **funding.model_dump(),
-            "type": "funding",
-            "date": funding.received_on,
-            "amount": funding.amount.amount,
-        }
-        return cls.model_validate(fields)
-
-    @classmethod
-    def of_disbursement(cls, disbursement: Disbursement) -> LedgerRecord:
-        fields = {
-            **disbursement.model_dump(),
-            "type": "disbursement",
-            "date": disbursement.paid_on,
-            "amount": disbursement.amount.amount,
-        }
-        return cls.model_validate(fields)
+    def of(cls, line: Funding | Disbursement) -> LedgerRecord:
+        kind, day = ("funding", line.received_on) if isinstance(line, Funding) else ("disbursement", line.paid_on)
+        return cls.model_validate({**line.model_dump(), "type": kind, "date": day, "amount": line.amount.amount})
 
     def to_line(self, balance: int) -> LedgerLine:
         """The line as the ledger shows it, with the running ``balance`` after it."""

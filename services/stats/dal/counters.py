@@ -81,12 +81,11 @@ def summed(events: Sequence[Counted]) -> dict[Key, Counter[str]]:
     return {key: counts for key, counts in total.items() if any(counts.values())}
 
 
-def _transaction(events: Sequence[Counted]) -> list[dict[str, Any]]:
+def _transaction(events: Sequence[Counted]) -> list[dynamo.TransactItem]:
     now = clock.utc_now()
     stamp = to_rfc3339(now)
-    return [outbox.consumed_update(e.event_id, now=now) for e in events] + [
-        _counter_update(key, counts, stamp) for key, counts in summed(events).items()
-    ]
+    confirmations = [dynamo.TxItem(f"event:{e.event_id}", outbox.consumed_update(e.event_id, now=now)) for e in events]
+    return [*confirmations, *(_counter_update(key, counts, stamp) for key, counts in summed(events).items())]
 
 
 def apply(events: Sequence[Counted]) -> Outcome:
@@ -103,10 +102,9 @@ def apply(events: Sequence[Counted]) -> Outcome:
                 pending = []
             except dynamo.WriteConflict as conflict:
                 # Only consumed-updates carry conditions: each failure is an event counted before.
-                reasons = conflict.reasons[: len(pending)]
-                seen = {n for n, reason in enumerate(reasons) if reason == "ConditionalCheckFailed"}
-                outcome.duplicates += [e for n, e in enumerate(pending) if n in seen]
-                pending = [e for n, e in enumerate(pending) if n not in seen]
+                seen = set(conflict.failed("event"))
+                outcome.duplicates += [e for e in pending if e.event_id in seen]
+                pending = [e for e in pending if e.event_id not in seen]
             except (ClientError, BotoCoreError):
                 # Throttled, or cancelled for another reason: after a few tries the queue gets these
                 # records back (reported as batch item failures) and delivers them again later.
@@ -126,12 +124,5 @@ def read(year: int, scope: str) -> dict[str, int]:
 
 def read_year(year: int) -> dict[str, dict[str, int]]:
     """Every scope's counters for ``year``: ``{scope: {counter: n}}`` (one Query)."""
-    page = dynamo.query_page(
-        get_settings().stats_table,
-        index=None,
-        partition_key="pk",
-        partition_value=f"FIGURES#{year}",
-        limit=10_000,
-        newest_first=False,
-    )
-    return {i["sk"]: {k: int(v) for k, v in i.items() if k not in ("pk", "sk", "updated_at")} for i in page.items}
+    items = dynamo.partition_items(get_settings().stats_table, f"FIGURES#{year}")
+    return {i["sk"]: {k: int(v) for k, v in i.items() if k not in ("pk", "sk", "updated_at")} for i in items}

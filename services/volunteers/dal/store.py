@@ -35,7 +35,7 @@ from services.common.data import aws, dynamo, outbox, records
 from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
-from services.common.domain.errors import Conflict, FieldError, InvalidInput
+from services.common.domain.errors import Conflict, InvalidInput
 from services.common.domain.events import Event
 from services.common.domain.hours import from_tenths
 from services.common.domain.reach import Reach, ReachKind
@@ -167,14 +167,10 @@ def register(volunteer: VolunteerRecord, events: list[Event], tally: Tally) -> N
             raise Conflict(
                 "A volunteer with this phone number is registered already.", existing_id=claim.get("volunteer_id")
             ) from None
-        wrong = set(conflict.failed("team"))
-        failed = [
-            FieldError(f"team_ids[{n}]", "No team of this community has this id.")
-            for n, team_id in enumerate(volunteer.team_ids)
-            if team_id in wrong
-        ]
-        if failed:
-            raise InvalidInput(failed) from None
+        message = "No team of this community has this id."
+        invalid = conflict.invalid_references("team", "team_ids", volunteer.team_ids, message)
+        if invalid:
+            raise invalid from None
         raise
 
 
@@ -375,17 +371,8 @@ def _listing(reach: Reach, kind: str) -> tuple[str, str]:
 
 def _query(
     index: str, partition: str, bounds: tuple[str, str] | None, limit: int, cursor: str | None, field: str | None = None
-) -> dynamo.Page:
-    return dynamo.query_page(
-        _table(),
-        index=index,
-        partition_key=f"{index}pk",
-        partition_value=partition,
-        sort_key=f"{index}sk",
-        sort_between=dynamo.year_range(bounds),
-        limit=limit,
-        cursor=cursor,
-        filter_expression="#field = :field" if field else None,
-        filter_names={"#field": "field"} if field else None,
-        filter_values={":field": field} if field else None,
+) -> dynamo.Page[dict[str, Any]]:
+    sort_between = dynamo.year_range(bounds)
+    return dynamo.query_index(
+        _table(), index, partition, sort_between=sort_between, limit=limit, cursor=cursor, filters={"field": field}
     )
