@@ -8,8 +8,8 @@ streets, 44 communities: 50 items, however many records).
 ``apply`` writes a batch as few transactions as DynamoDB's 100 items allow. Each holds, for every
 event in it, the outbox item's "consumed" update (whose condition fails for an event applied before),
 and one ``ADD`` per (year, scope) with the deltas of those events summed. A duplicate fails its
-condition; the transaction is cancelled, the duplicates (named by position in the cancellation
-reasons) are dropped, and the rest is written again. So an event is counted once, whatever happens.
+condition; the transaction is cancelled, the duplicates (named by their items' labels, "event:<id>")
+are dropped, and the rest is written again. So an event is counted once, whatever happens.
 """
 
 from __future__ import annotations
