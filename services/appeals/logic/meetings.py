@@ -7,6 +7,7 @@ who reads     the community's staff and grid workers, officers of its street, ci
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from services.appeals.dal import store
 from services.appeals.logic.appeals import SERVICE
@@ -17,7 +18,7 @@ from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
 from services.common.domain.contracts.appeals import MeetingHeld
 from services.common.domain.contracts.tallies import AppealsTally
-from services.common.domain.errors import FieldError, InvalidInput, NotAllowed, NotFound
+from services.common.domain.errors import FieldError, InvalidInput, NotAllowed, get_or_404
 from services.common.domain.events import new_event
 from services.common.domain.ids import is_id, new_id
 from services.common.domain.reach import Reach, ReachKind
@@ -94,10 +95,7 @@ def record(body: inputs.NewMeeting, *, by: Principal) -> Meeting:
 
 
 def get(meeting_id: str, *, by: Principal) -> Meeting:
-    meeting = store.get_meeting(meeting_id) if is_id(meeting_id, "mtg") else None
-    if meeting is None or not _may_read(by, meeting):
-        raise NotFound("No such meeting.")
-    return meeting
+    return get_or_404(store.get_meeting, meeting_id, prefix="mtg", what="meeting", visible=partial(_may_read, by))
 
 
 def list_meetings(

@@ -7,25 +7,14 @@ converts. The item mapping itself is generic (``services.common.data.records``).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from services.common.domain.fields import UtcDateTime
 from services.common.domain.hours import from_tenths
-from services.volunteers.models.resources import Activity, ParticipantView, Volunteer
+from services.volunteers.models.resources import Activity, ActivityFields, ParticipantView, Volunteer, VolunteerFields
 
 
-class VolunteerRecord(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    name: str
-    phone: str
-    community_id: str
-    street_id: str
-    group: str
-    skills: list[str]
-    team_ids: list[str]
-    registered_at: UtcDateTime
+class VolunteerRecord(VolunteerFields):
     total_tenths: int = 0  # every activity's hours, added in the activity's transaction
 
     def to_resource(self) -> Volunteer:
@@ -37,19 +26,7 @@ class ParticipantTenths(BaseModel):
     hours_tenths: int
 
 
-class ActivityRecord(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    community_id: str
-    street_id: str
-    team_id: str | None
-    title: str
-    field: str
-    started_at: UtcDateTime
-    ended_at: UtcDateTime
-    location: str | None = None
-    residents_served: int
+class ActivityRecord(ActivityFields):
     participants: list[ParticipantTenths]
     recorded_by: str
     recorded_at: UtcDateTime

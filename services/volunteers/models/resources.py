@@ -25,7 +25,9 @@ class TeamList(Page[Team]):
     pass
 
 
-class Volunteer(BaseModel):
+class VolunteerFields(BaseModel):
+    """What a volunteer's resource and record share (``records.VolunteerRecord`` keeps hours in tenths)."""
+
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -37,6 +39,9 @@ class Volunteer(BaseModel):
     skills: list[str]
     team_ids: list[str]
     registered_at: UtcDateTime
+
+
+class Volunteer(VolunteerFields):
     total_hours: float
 
 
@@ -49,7 +54,9 @@ class ParticipantView(BaseModel):
     hours: float
 
 
-class Activity(BaseModel):
+class ActivityFields(BaseModel):
+    """What an activity's resource and record share (``records.ActivityRecord`` keeps hours in tenths)."""
+
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -62,6 +69,9 @@ class Activity(BaseModel):
     ended_at: UtcDateTime
     location: str | None = None
     residents_served: int
+
+
+class Activity(ActivityFields):
     participants: list[ParticipantView]
     total_hours: float
     recorded_by: str
