@@ -84,17 +84,13 @@ def consumed_update(event_id: str, *, now: datetime | None = None) -> dict[str, 
     it in the same transaction as its own writes applies every event at most once.
     """
     now = now or clock.utc_now()
-    return {
-        "Update": {
-            "TableName": get_settings().records_table,
-            "Key": dynamo.marshal(_key(event_id)),
-            "UpdateExpression": "SET consumed_at = :now, expires_at = :exp REMOVE outbox_pk, outbox_sk",
-            "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(consumed_at)",
-            "ExpressionAttributeValues": dynamo.values(
-                {":now": to_rfc3339(now), ":exp": int((now + CONSUMED_RETENTION).timestamp())}
-            ),
-        }
-    }
+    return dynamo.update(
+        get_settings().records_table,
+        _key(event_id),
+        "SET consumed_at = :now, expires_at = :exp REMOVE outbox_pk, outbox_sk",
+        {":now": to_rfc3339(now), ":exp": int((now + CONSUMED_RETENTION).timestamp())},
+        condition="attribute_exists(pk) AND attribute_not_exists(consumed_at)",
+    )
 
 
 @dataclass(frozen=True)
