@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from services.common.api import create_app, http_handler
 from services.stats.logic import live
-from services.stats.models import LiveFigures, Report
+from services.stats.models import LiveFigures, MonthlyFigures, Report
 
 app = create_app()
 TAGS = ["statistics"]
@@ -19,6 +19,14 @@ def get_stats(
     scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
 ) -> LiveFigures:
     return live.live(year, scope)
+
+
+@app.get("/v1/stats/<year>/months", tags=TAGS, summary="A year's figures by month (report time zone), for charts")
+def get_monthly_stats(
+    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+    scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
+) -> MonthlyFigures:
+    return live.monthly(year, scope)
 
 
 @app.get(

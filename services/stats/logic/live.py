@@ -1,4 +1,4 @@
-"""Live figures for one scope and year: one read of one counter item."""
+"""Live figures for one scope and year, whole or by month: one read of one counter item."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from services.common.errors import InvalidInput, NotFound
 from services.common.events import utc_now
 from services.common.reference import directory
 from services.stats.dal import counters, reports
-from services.stats.logic.figures import figures
-from services.stats.models import LiveFigures
+from services.stats.logic.figures import figures, months
+from services.stats.models import LiveFigures, MonthlyFigures
 
 _SCOPE = re.compile(r"^(city|street:(?P<street>[a-z0-9_]+)|community:(?P<community>[a-z0-9_]+))$")
 _REPORT = re.compile(r"^(?P<year>\d{4})(\.(?P<format>json|csv))?$")
@@ -37,6 +37,14 @@ def live(year: int, scope: str) -> LiveFigures:
         timezone=get_settings().report_timezone,
         as_of=utc_now(),
         **figures(counters.read(year, scope)).model_dump(),
+    )
+
+
+def monthly(year: int, scope: str) -> MonthlyFigures:
+    """The year's figures by month: the same one counter item as ``live`` (the months live in it)."""
+    scope = parse_scope(scope)
+    return MonthlyFigures(
+        year=year, scope=scope, timezone=get_settings().report_timezone, months=months(year, counters.read(year, scope))
     )
 
 
