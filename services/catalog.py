@@ -9,7 +9,7 @@ import paths and imports none of them.
     appeals-api       http       /v1/appeals…, /v1/meetings…
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
     projects-api      http       /v1/projects…
-    stats-api         http       GET /v1/stats/{year}, /v1/stats/{year}/months, /v1/reports/{report} (public)
+    stats-api         http       GET /v1/stats/{year}[/months|/scopes], /v1/reports/{report} (public)
     stats-consumer    queue      canger-events, batches of 100
     yearly-metrics    schedule   daily 01:00 Asia/Shanghai
     outbox-relay      schedule   every minute
@@ -161,6 +161,7 @@ FUNCTIONS: tuple[Function, ...] = (
         routes=(
             Route("GET", "/v1/stats/{year}", public=True),
             Route("GET", "/v1/stats/{year}/months", public=True),
+            Route("GET", "/v1/stats/{year}/scopes", public=True),
             Route("GET", "/v1/reports/{report}", public=True),
         ),
         access=Access(stats="read", reports="read"),

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from services.common.api import create_app, http_handler
 from services.stats.logic import live
-from services.stats.models import LiveFigures, MonthlyFigures, Report
+from services.stats.models import EveryScope, LiveFigures, MonthlyFigures, Report
 
 app = create_app()
 TAGS = ["statistics"]
@@ -27,6 +27,17 @@ def get_monthly_stats(
     scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
 ) -> MonthlyFigures:
     return live.monthly(year, scope)
+
+
+@app.get(
+    "/v1/stats/<year>/scopes",
+    tags=TAGS,
+    summary="Live figures of a year for the city, every street and every community at once (the dashboard)",
+)
+def get_every_scope(
+    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+) -> EveryScope:
+    return live.every_scope(year)
 
 
 @app.get(

@@ -132,3 +132,14 @@ class MonthlyFigures(BaseModel):
     scope: str
     timezone: str
     months: list[MonthFigures]  # always twelve, January first
+
+
+class EveryScope(BaseModel):
+    """Live figures of a year for the city, every street and every community (the dashboard's city view)."""
+
+    year: int
+    timezone: str
+    as_of: UtcDateTime
+    city: Figures
+    streets: dict[str, Figures]
+    communities: dict[str, Figures]

@@ -438,3 +438,21 @@ def test_monthly_figures_read_one_item(apis, calls):
 def test_monthly_figures_of_an_unknown_scope_are_422(apis):
     reply = apis["stats"]("GET", "/v1/stats/2025/months", None, query={"scope": "street:st_atlantis"})
     assert (reply.status, reply.body["errors"][0]["field"]) == (422, "scope")
+
+
+def test_every_scope_is_what_each_scope_says_in_one_query(apis, calls):
+    made = synthetic.events(200)
+    synthetic.write_outbox(made)
+    consume(synthetic.sqs_records(made))
+    calls.reset()
+    reply = apis["stats"]("GET", "/v1/stats/2025/scopes", None)
+    assert reply.status == 200, reply.body
+    assert calls.counts == {"dynamodb.Query": 1}
+    everything = reply.body
+    assert set(everything["communities"]) == set(directory().communities)
+    figures = ("appeals", "meetings", "volunteers", "projects")
+    assert {k: everything["city"][k] for k in figures} == {k: stats(apis)[k] for k in figures}
+    ninghe = stats(apis, scope=f"community:{NINGHE}")
+    assert {k: everything["communities"][NINGHE][k] for k in figures} == {k: ninghe[k] for k in figures}
+    taihe = stats(apis, scope="street:st_taihe")
+    assert {k: everything["streets"]["st_taihe"][k] for k in figures} == {k: taihe[k] for k in figures}
