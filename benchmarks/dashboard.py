@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, YEAR, seeded_server  # noqa: E402
-from tests.http.conftest import moto_server, stop_server  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS, DESKTOP, YEAR, moto_endpoint, seeded_server  # noqa: E402
+from tests.http.conftest import stop_server  # noqa: E402
 
 DIST = ROOT / "web" / "dist"
 SIZE_BUDGET = 400 * 1024
@@ -86,7 +86,7 @@ def main() -> int:
         print("web/dist is not built: run `make web`")
         return 1
     ok = bench_size()
-    with tempfile.TemporaryDirectory() as home, moto_server() as endpoint:
+    with tempfile.TemporaryDirectory() as home, moto_endpoint() as endpoint:
         server = seeded_server(Path(home), endpoint)
         try:
             ok &= bench_page(server.base_url, args.runs)
