@@ -35,7 +35,8 @@ def response(path: str, dist: Path = DIST) -> Response | None:
             index.read_bytes(), content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"}
         )
     if path.startswith("/assets/"):
-        found = safe_join(str(dist), path.lstrip("/"))  # None for "..", absolute parts and the like
+        # Only files under dist/assets: safe_join says None for "..", absolute parts and the like.
+        found = safe_join(str(dist / "assets"), path.removeprefix("/assets/"))
         if found is None or not Path(found).is_file():
             return None
         content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"

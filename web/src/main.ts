@@ -39,7 +39,9 @@ interface Route {
 
 function currentRoute(): Route {
   const match = /^#\/(\d{4})(?:\/community\/([a-z0-9_]+))?$/.exec(location.hash);
-  return match ? { year: Number(match[1]), community: match[2] ?? null } : { year: beijingYear(), community: null };
+  // The API knows the years 2000–2100; any other address shows this year rather than an error.
+  if (!match || Number(match[1]) < 2000 || Number(match[1]) > 2100) return { year: beijingYear(), community: null };
+  return { year: Number(match[1]), community: match[2] ?? null };
 }
 
 function monthName(month: string): string {
