@@ -77,7 +77,12 @@ def seeded_server(home: Path, endpoint: str, events: int = SYNTHETIC_EVENTS) -> 
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "tests.browser.seed", endpoint, str(events), str(YEAR)], check=True, cwd=ROOT
     )
-    requests.post(server.url("/_local/drain"), timeout=120).raise_for_status()
+    # A drain gives up after 60 s and says so; on a busy machine counting the year takes longer.
+    deadline = time.monotonic() + 600
+    while not requests.post(server.url("/_local/drain"), timeout=120).json()["drained"]:
+        if time.monotonic() > deadline:
+            stop_server(server)
+            raise RuntimeError("the synthetic year was not counted within 10 minutes")
     return server
 
 
