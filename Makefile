@@ -1,5 +1,6 @@
 # Canger: every target sets the project up first (.venv from pyproject.toml), so a fresh clone needs
-# nothing but python3 (3.11+) and, for synth and the infrastructure tests, Node.js.
+# nothing but python3 (3.11+) and Node.js (the dashboard's build, synth and the infrastructure tests).
+# `make test` also installs Debian's chromium and CJK fonts with apt-get when they are missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ PORT ?= 3000
 # jsii (the CDK's bridge to Node.js) prints a banner about Node 20 on every synth.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: install run test lint synth bench openapi clean
+.PHONY: install run test lint synth bench openapi clean web browser-deps
 
 install: $(STAMP)
 
@@ -18,7 +19,26 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-run: install
+# The dashboard (web/): npm ci when the lock file changed, then a Vite build into web/dist when any
+# source changed. The local server serves web/dist at /, and the CDK stack deploys it.
+WEB_SOURCES := $(wildcard web/src/*) web/index.html web/vite.config.ts web/tsconfig.json web/package.json
+
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+# The browser tests drive Debian's chromium (Playwright's own browser download does not work here);
+# fonts-noto-cjk so Chinese renders. Installed only when missing (needs root, as in CI).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
+run: install web
 	$(BIN)/canger serve --host $(HOST) --port $(PORT)
 
 lint: install
@@ -27,16 +47,18 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: lint
+test: lint web browser-deps
+	cd web && npm test
 	$(BIN)/pytest
 
-synth: install
+synth: install web
 	$(BIN)/python -m infra_cdk.check
 
-bench: install
+bench: install web browser-deps
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/request_cost.py
 	$(BIN)/python benchmarks/stats.py
+	$(BIN)/python benchmarks/dashboard.py
 
 # The generated contracts: the OpenAPI document the directory serves, and the events' JSON Schemas.
 openapi: install
@@ -44,4 +66,4 @@ openapi: install
 	$(BIN)/canger events --write
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache .ruff_cache
+	rm -rf $(VENV) cdk.out .pytest_cache .ruff_cache .artifacts web/node_modules web/dist

@@ -6,7 +6,7 @@
                                         worker (queue → consumer, schedules, drain)
 
 Local-only routes: ``GET /_local/health``, ``POST /_local/drain``, ``POST /_local/schedules/<name>``,
-``GET /docs`` (Swagger UI for ``/openapi.json``).
+``GET /docs`` (Swagger UI for ``/openapi.json``). The dashboard (``web/dist``) is at ``/`` (``static``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from canger_local import moto_guard, resources
+from canger_local import moto_guard, resources, static
 from canger_local.gateway import HttpRequest, handle
 from canger_local.tokens import Verifier
 from canger_local.worker import Worker
@@ -109,6 +109,8 @@ class LocalStack:
                 return self.run_schedule(path.removeprefix("/_local/schedules/"), request)
             if path.startswith("/_local/"):
                 return _problem(NotFound("No such local route."))
+            if request.method in ("GET", "HEAD") and (page := static.response(path)) is not None:
+                return page  # the dashboard (web/dist) and its config.json
             result = handle(
                 HttpRequest(
                     method=request.method,

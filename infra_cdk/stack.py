@@ -8,6 +8,7 @@ from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from infra_cdk.constructs.api import HttpApi
+from infra_cdk.constructs.dashboard import Dashboard
 from infra_cdk.constructs.data import Database
 from infra_cdk.constructs.functions import ServiceFunctions
 from infra_cdk.constructs.messaging import EventBus
@@ -50,23 +51,26 @@ class CangerStack(Stack):
             skip_layer_build=skip_layer_build,
             sdk_tracing=sdk_tracing,
         )
+        dashboard = Dashboard(self, "Dashboard", removal_policy=removal_policy)
         api = HttpApi(
             self,
             "Http",
             functions=functions.by_name,
             users=users,
-            allowed_origins=allowed_origins,
+            allowed_origins=[*allowed_origins, dashboard.origin],  # the dashboard calls the public API
             rate_limit=rate_limit,
             burst_limit=burst_limit,
             log_retention=log_retention,
         )
         Schedules(self, "Schedules", functions=functions.by_name)
+        dashboard.publish(api_url=api.url)
 
         CfnOutput(self, "ApiUrl", value=api.url)
         CfnOutput(self, "UserPoolId", value=users.pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=users.client.user_pool_client_id)
         CfnOutput(self, "EventBusName", value=event_bus.bus.event_bus_name)
         CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
+        CfnOutput(self, "DashboardUrl", value=dashboard.url)
         NagSuppressions.add_stack_suppressions(
             self,
             [

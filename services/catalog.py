@@ -9,7 +9,7 @@ import paths and imports none of them.
     appeals-api       http       /v1/appeals…, /v1/meetings…
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
     projects-api      http       /v1/projects…
-    stats-api         http       GET /v1/stats/{year}, /v1/reports/{report} (public)
+    stats-api         http       GET /v1/stats/{year}[/months|/scopes], /v1/reports/{report} (public)
     stats-consumer    queue      canger-events, batches of 100
     yearly-metrics    schedule   daily 01:00 Asia/Shanghai
     outbox-relay      schedule   every minute (services/platform: shared jobs)
@@ -175,9 +175,11 @@ FUNCTIONS: tuple[Function, ...] = (
         name="stats-api",
         handler="services.stats.handler.lambda_handler",
         service="stats",
-        description="Live yearly figures by city, street and community; the frozen yearly reports",
+        description="Live yearly and monthly figures by city, street and community; the frozen yearly reports",
         routes=(
             Route("GET", "/v1/stats/{year}", public=True),
+            Route("GET", "/v1/stats/{year}/months", public=True),
+            Route("GET", "/v1/stats/{year}/scopes", public=True),
             Route("GET", "/v1/reports/{report}", public=True),
         ),
         access=Access(stats="read", reports="read"),

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from services.common.edge.api import create_app, http_handler
 from services.stats.logic import live
-from services.stats.models import LiveFigures, Report
+from services.stats.models import EveryScope, LiveFigures, MonthlyFigures, Report
 
 app = create_app()
 TAGS = ["statistics"]
@@ -19,6 +19,25 @@ def get_stats(
     scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
 ) -> LiveFigures:
     return live.live(year, scope)
+
+
+@app.get("/v1/stats/<year>/months", tags=TAGS, summary="A year's figures by month (report time zone), for charts")
+def get_monthly_stats(
+    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+    scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
+) -> MonthlyFigures:
+    return live.monthly(year, scope)
+
+
+@app.get(
+    "/v1/stats/<year>/scopes",
+    tags=TAGS,
+    summary="Live figures of a year for the city, every street and every community at once (the dashboard)",
+)
+def get_every_scope(
+    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+) -> EveryScope:
+    return live.every_scope(year)
 
 
 @app.get(

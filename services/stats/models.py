@@ -95,3 +95,51 @@ class Report(BaseModel):
     communities: dict[str, Figures]
     reconciliation: Reconciliation
     policy: Policy
+
+
+class MonthAppeals(BaseModel):
+    submitted: int
+    resolved: int
+    closed: int
+
+
+class MonthMeetings(BaseModel):
+    held: int
+
+
+class MonthVolunteers(BaseModel):
+    activities: int
+    hours: float
+    residents_served: int
+
+
+class MonthProjects(BaseModel):
+    funding: int
+    disbursed: int
+    sessions: int
+
+
+class MonthFigures(BaseModel):
+    month: str  # "2025-01": a calendar month in the report time zone
+    appeals: MonthAppeals
+    meetings: MonthMeetings
+    volunteers: MonthVolunteers
+    projects: MonthProjects
+
+
+class MonthlyFigures(BaseModel):
+    year: int
+    scope: str
+    timezone: str
+    months: list[MonthFigures]  # always twelve, January first
+
+
+class EveryScope(BaseModel):
+    """Live figures of a year for the city, every street and every community (the dashboard's city view)."""
+
+    year: int
+    timezone: str
+    as_of: UtcDateTime
+    city: Figures
+    streets: dict[str, Figures]
+    communities: dict[str, Figures]

@@ -363,3 +363,95 @@ def test_report_reads_grow_with_communities_not_records(apis, calls):
         reads.append(calls.of("dynamodb"))
     # One Query of counters and one of tallies per service, with 20 or 200 events alike.
     assert reads == [{"dynamodb.Query": 4}, {"dynamodb.Query": 4}]
+
+
+def monthly(apis, year=2025, scope="city") -> dict:
+    reply = apis["stats"]("GET", f"/v1/stats/{year}/months", None, query={"scope": scope})
+    assert reply.status == 200, reply.body
+    return reply.body
+
+
+# (section in the year's figures, figure there, figure in a month) for every monthly figure
+MONTHLY_FIGURES = (
+    ("appeals", "submitted", "submitted"),
+    ("appeals", "resolved", "resolved"),
+    ("appeals", "closed", "closed"),
+    ("meetings", "held", "held"),
+    ("volunteers", "activities", "activities"),
+    ("volunteers", "hours", "hours"),
+    ("volunteers", "residents_served", "residents_served"),
+    ("projects", "funding", "funding"),
+    ("projects", "disbursed", "disbursed"),
+    ("projects", "sessions", "sessions"),
+)
+
+
+def assert_months_add_up_to_the_year(apis, scope: str) -> None:
+    year, months = stats(apis, scope=scope), monthly(apis, scope=scope)
+    assert [m["month"] for m in months["months"]] == [f"2025-{n:02d}" for n in range(1, 13)]
+    for section, figure, in_month in MONTHLY_FIGURES:
+        total = year[section][figure]["total"] if figure == "funding" else year[section][figure]
+        assert round(sum(m[section][in_month] for m in months["months"]), 1) == total, (scope, section, figure)
+
+
+def test_a_synthetic_year_by_month_adds_up_to_the_year_despite_duplicates_and_reordering(apis, calls):
+    made = synthetic.events(400)
+    synthetic.write_outbox(made)
+    records = synthetic.sqs_records(made)
+    delivered = records + records[::7]  # a seventh of the events twice
+    random.Random(5).shuffle(delivered)
+    responses = consume(delivered, batch=30)
+    assert all(r["batchItemFailures"] == [] for r in responses)
+    city = monthly(apis)["months"]
+    assert sum(1 for m in city if m["appeals"]["submitted"]) >= 11  # spread over the year, not one month
+    assert sum(m["appeals"]["submitted"] for m in city) == sum(
+        1 for e in made if e.metadata.event_type == "AppealSubmitted"
+    )
+    for scope in ("city", "street:st_xiaguan", f"community:{NINGHE}"):
+        assert_months_add_up_to_the_year(apis, scope)
+
+
+def test_every_monthly_figure_adds_up_to_the_year(apis, aws_stack, clock_2025):
+    scenario(apis)  # meetings, closings and money as well as appeals and activities
+    records = queued(aws_stack)
+    delivered = records + records[:4]
+    random.Random(2).shuffle(delivered)
+    consume(delivered, batch=5)
+    nonzero = {
+        (section, figure)
+        for m in monthly(apis, scope=f"community:{NINGHE}")["months"]
+        for section, figure, _ in MONTHLY_FIGURES
+        if m[section][figure]
+    }
+    assert {("meetings", "held"), ("projects", "funding"), ("volunteers", "hours")} <= nonzero
+    for scope in ("city", f"community:{NINGHE}"):
+        assert_months_add_up_to_the_year(apis, scope)
+
+
+def test_monthly_figures_read_one_item(apis, calls):
+    calls.reset()
+    monthly(apis, scope="street:st_taihe")
+    assert calls.counts == {"dynamodb.GetItem": 1}
+
+
+def test_monthly_figures_of_an_unknown_scope_are_422(apis):
+    reply = apis["stats"]("GET", "/v1/stats/2025/months", None, query={"scope": "street:st_atlantis"})
+    assert (reply.status, reply.body["errors"][0]["field"]) == (422, "scope")
+
+
+def test_every_scope_is_what_each_scope_says_in_one_query(apis, calls):
+    made = synthetic.events(200)
+    synthetic.write_outbox(made)
+    consume(synthetic.sqs_records(made))
+    calls.reset()
+    reply = apis["stats"]("GET", "/v1/stats/2025/scopes", None)
+    assert reply.status == 200, reply.body
+    assert calls.counts == {"dynamodb.Query": 1}
+    everything = reply.body
+    assert set(everything["communities"]) == set(directory().communities)
+    figures = ("appeals", "meetings", "volunteers", "projects")
+    assert {k: everything["city"][k] for k in figures} == {k: stats(apis)[k] for k in figures}
+    ninghe = stats(apis, scope=f"community:{NINGHE}")
+    assert {k: everything["communities"][NINGHE][k] for k in figures} == {k: ninghe[k] for k in figures}
+    taihe = stats(apis, scope="street:st_taihe")
+    assert {k: everything["streets"]["st_taihe"][k] for k in figures} == {k: taihe[k] for k in figures}

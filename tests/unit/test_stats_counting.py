@@ -10,7 +10,7 @@ import pytest
 from services.common.domain.events import raw_event
 from services.stats.dal.counters import MAX_TRANSACTION_ITEMS, Counted, _chunks, summed
 from services.stats.logic.counting import deltas_of
-from services.stats.logic.figures import figures
+from services.stats.logic.figures import figures, months
 from services.stats.yearly import years_to_compute
 
 SCOPE = {"community_id": "cm_ninghe", "street_id": "st_xiaguan"}
@@ -32,7 +32,10 @@ def appeal_event(event_type: str, at: str, submitted_at: str | None = None, **ex
 
 def test_an_appeal_at_2023_12_31_20h_utc_counts_in_2024_everywhere():
     deltas = deltas_of(appeal_event("AppealSubmitted", "2023-12-31T20:00:00Z", channel="online"))
-    assert deltas == {(2024, scope): Counter(appeals_submitted=1, cat_medical=1) for scope in ALL}
+    # Beijing time: January 2024, so the monthly counter is January's too.
+    assert deltas == {
+        (2024, scope): Counter(appeals_submitted=1, cat_medical=1, m01_appeals_submitted=1) for scope in ALL
+    }
 
 
 def test_a_first_resolution_counts_in_its_year_and_in_the_submission_year_for_the_rate():
@@ -48,7 +51,7 @@ def test_a_first_resolution_counts_in_its_year_and_in_the_submission_year_for_th
     )
     deltas = deltas_of(event)
     assert deltas[(2025, "city")] == Counter(
-        appeals_resolved=1, appeals_resolved_on_site=1, resolution_seconds=13 * 86400
+        appeals_resolved=1, appeals_resolved_on_site=1, resolution_seconds=13 * 86400, m01_appeals_resolved=1
     )
     assert deltas[(2024, "city")] == Counter(appeals_resolved_of_submitted=1)
 
@@ -82,6 +85,7 @@ def test_newly_active_volunteers_count_only_in_their_scopes():
     }
     deltas = deltas_of(raw_event("volunteers", "ActivityLogged", data))
     common = {"activities": 1, "hours_tenths": 35, "activity_residents_served": 40, "field_health": 1}
+    common |= {"m05_activities": 1, "m05_hours_tenths": 35, "m05_activity_residents_served": 40}
     assert deltas[(2025, "city")] == Counter(**common, volunteers_active=1)
     assert deltas[(2025, "street:st_xiaguan")] == Counter(**common, volunteers_active=1)
     assert deltas[(2025, "community:cm_ninghe")] == Counter(**common, volunteers_active=2)
@@ -107,7 +111,7 @@ def test_money_counts_by_its_date_and_beneficiaries_by_their_delta():
         },
     )
     total = summed([Counted(e.event_id, e.event_id, deltas_of(e)) for e in (funding, update)])
-    assert total[(2024, "city")] == Counter(funding_total=5000, source_charity=5000)
+    assert total[(2024, "city")] == Counter(funding_total=5000, source_charity=5000, m12_funding_total=5000)
     assert total[(2025, "community:cm_ninghe")] == Counter(beneficiaries_covered=-20)
 
 
@@ -181,3 +185,29 @@ def test_utc_now_is_not_used_for_event_years():
     old = appeal_event("AppealReopened", "2022-06-01T00:00:00Z")
     assert set(deltas_of(old)) == {(2022, scope) for scope in ALL}
     assert datetime.now(UTC).year != 2022
+
+
+def test_a_month_is_the_beijing_month_of_the_moment():
+    # 2025-03-31T16:30Z is 00:30 on 1 April in Beijing: April, not March.
+    event = raw_event(
+        "appeals",
+        "AppealClosed",
+        {
+            **SCOPE,
+            "appeal_id": "apl_1",
+            "category": "medical",
+            "level": "community",
+            "submitted_at": "2025-03-01T00:00:00Z",
+            "at": "2025-03-31T16:30:00Z",
+            "reason": "withdrawn",
+        },
+    )
+    assert deltas_of(event)[(2025, "city")] == Counter(appeals_closed=1, m04_appeals_closed=1)
+
+
+def test_monthly_figures_are_twelve_months_from_the_month_counters():
+    counters = {"appeals_submitted": 3, "m01_appeals_submitted": 2, "m12_appeals_submitted": 1, "m07_hours_tenths": 15}
+    result = months(2025, counters)
+    assert [m.month for m in result] == [f"2025-{n:02d}" for n in range(1, 13)]
+    assert [m.appeals.submitted for m in result] == [2] + [0] * 10 + [1]
+    assert result[6].volunteers.hours == 1.5

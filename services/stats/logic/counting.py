@@ -7,6 +7,11 @@ counters, and deduplication by ``event_id`` (``services.common.data.outbox.consu
 at-least-once delivery exact. The year is the event's own time in the report time zone (an appeal
 made at 2023-12-31T20:00Z counts in 2024), or the calendar year of its date (``received_on``).
 
+Monthly figures ride on the same counters: a figure the dashboard charts by month (``MONTHLY``) is
+also added under ``m<MM>_<name>`` (``m03_appeals_submitted``), the month of the same moment in the
+same time zone, in the same item. So the twelve months add up to the year by construction, they are
+exactly-once for the same reason, and they cost no extra write.
+
 Distinct counts come pre-decided by the producer: an ``ActivityLogged`` participant says in which
 scopes it is newly active that year, so ``volunteers_active`` is a sum like every other counter.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TypeVar
 
 from services.common.domain import contracts, years
@@ -25,6 +31,30 @@ from services.common.domain.contracts import volunteers as v
 from services.common.domain.events import Event
 
 CITY = "city"
+
+# The counters kept per month as well (API.md, "Monthly figures and the dashboard").
+MONTHLY = (
+    "appeals_submitted",
+    "appeals_resolved",
+    "appeals_closed",
+    "meetings_held",
+    "activities",
+    "hours_tenths",
+    "activity_residents_served",
+    "funding_total",
+    "disbursed",
+    "sessions",
+)
+
+
+def month_counter(month: int, name: str) -> str:
+    """``month_counter(3, "appeals_submitted") == "m03_appeals_submitted"``."""
+    return f"m{month:02d}_{name}"
+
+
+def month_of(when: datetime | date) -> int:
+    """The report-time-zone month of a moment, or the month of a calendar date (a date has no zone)."""
+    return years.local_date(when).month if isinstance(when, datetime) else when.month
 
 
 def scopes_of(data: contracts.EventData) -> dict[str, str]:
@@ -38,7 +68,13 @@ class Deltas:
 
     by_key: dict[tuple[int, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
-    def everywhere(self, data: contracts.EventData, year: int, **counts: int) -> None:
+    def everywhere(
+        self, data: contracts.EventData, year: int, *, when: datetime | date | None = None, **counts: int
+    ) -> None:
+        """Add ``counts`` in every scope of ``data``; with ``when``, the ``MONTHLY`` ones in its month too."""
+        if when is not None:
+            month = month_of(when)
+            counts = {**counts, **{month_counter(month, k): n for k, n in counts.items() if k in MONTHLY}}
         for scope in scopes_of(data).values():
             self.by_key[(year, scope)].update(counts)
 
@@ -47,7 +83,7 @@ class Deltas:
 
 
 def _appeal_submitted(d: Deltas, e: a.AppealSubmitted) -> None:
-    d.everywhere(e, years.year_of(e.at), appeals_submitted=1, **{f"cat_{e.category}": 1})
+    d.everywhere(e, years.year_of(e.at), when=e.at, appeals_submitted=1, **{f"cat_{e.category}": 1})
 
 
 def _appeal_escalated(d: Deltas, e: a.AppealEscalated) -> None:
@@ -60,6 +96,7 @@ def _appeal_resolved(d: Deltas, e: a.AppealResolved) -> None:
     d.everywhere(
         e,
         years.year_of(e.at),
+        when=e.at,
         appeals_resolved=1,
         appeals_resolved_on_site=int(e.on_site),
         appeals_resolved_at_meetings=int(e.at_meeting),
@@ -79,11 +116,13 @@ def _appeal_reopened(d: Deltas, e: a.AppealReopened) -> None:
 
 
 def _appeal_closed(d: Deltas, e: a.AppealClosed) -> None:
-    d.everywhere(e, years.year_of(e.at), appeals_closed=1)
+    d.everywhere(e, years.year_of(e.at), when=e.at, appeals_closed=1)
 
 
 def _meeting_held(d: Deltas, e: a.MeetingHeld) -> None:
-    d.everywhere(e, years.year_of(e.held_at), meetings_held=1, meetings_appeals_discussed=e.appeals_discussed)
+    d.everywhere(
+        e, years.year_of(e.held_at), when=e.held_at, meetings_held=1, meetings_appeals_discussed=e.appeals_discussed
+    )
 
 
 def _volunteer_registered(d: Deltas, e: v.VolunteerRegistered) -> None:
@@ -95,6 +134,7 @@ def _activity_logged(d: Deltas, e: v.ActivityLogged) -> None:
     d.everywhere(
         e,
         year,
+        when=e.started_at,
         activities=1,
         hours_tenths=sum(x.hours_tenths for x in e.participants),
         activity_residents_served=e.residents_served,
@@ -107,7 +147,8 @@ def _activity_logged(d: Deltas, e: v.ActivityLogged) -> None:
 
 
 def _project_created(d: Deltas, e: p.ProjectCreated) -> None:
-    d.everywhere(e, e.year, projects_started=1, **{f"kind_{e.kind}": 1})
+    # A project counts in its own `year`, which has no month: no monthly figure.
+    d.everywhere(e, e.year, when=None, projects_started=1, **{f"kind_{e.kind}": 1})
 
 
 def _project_updated(d: Deltas, e: p.ProjectUpdated) -> None:
@@ -116,15 +157,15 @@ def _project_updated(d: Deltas, e: p.ProjectUpdated) -> None:
 
 
 def _funding_recorded(d: Deltas, e: p.FundingRecorded) -> None:
-    d.everywhere(e, e.received_on.year, funding_total=e.amount, **{f"source_{e.source}": e.amount})
+    d.everywhere(e, e.received_on.year, when=e.received_on, funding_total=e.amount, **{f"source_{e.source}": e.amount})
 
 
 def _disbursement_recorded(d: Deltas, e: p.DisbursementRecorded) -> None:
-    d.everywhere(e, e.paid_on.year, disbursed=e.amount)
+    d.everywhere(e, e.paid_on.year, when=e.paid_on, disbursed=e.amount)
 
 
 def _session_recorded(d: Deltas, e: p.SessionRecorded) -> None:
-    d.everywhere(e, e.held_on.year, sessions=1, session_residents_served=e.residents_served)
+    d.everywhere(e, e.held_on.year, when=e.held_on, sessions=1, session_residents_served=e.residents_served)
 
 
 def _nothing(_: Deltas, __: contracts.EventData) -> None:

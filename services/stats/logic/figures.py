@@ -17,11 +17,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from services.common.domain.hours import from_tenths
 from services.common.domain.reference import AppealCategory, FundingSource, ProjectKind, ServiceField
+from services.stats.logic.counting import month_counter
 from services.stats.models import (
     AppealFigures,
     Figures,
     Funding,
     MeetingFigures,
+    MonthAppeals,
+    MonthFigures,
+    MonthMeetings,
+    MonthProjects,
+    MonthVolunteers,
     ProjectFigures,
     VolunteerFigures,
 )
@@ -78,3 +84,29 @@ def figures(counters: Mapping[str, int]) -> Figures:
             beneficiaries_covered=n("beneficiaries_covered"),
         ),
     )
+
+
+def months(year: int, counters: Mapping[str, int]) -> list[MonthFigures]:
+    """The twelve ``m<MM>_<name>`` groups of a year's counters as figures, January first (zeros included)."""
+    result = []
+    for month in range(1, 13):
+
+        def n(name: str, month: int = month) -> int:
+            return int(counters.get(month_counter(month, name), 0))
+
+        result.append(
+            MonthFigures(
+                month=f"{year:04d}-{month:02d}",
+                appeals=MonthAppeals(
+                    submitted=n("appeals_submitted"), resolved=n("appeals_resolved"), closed=n("appeals_closed")
+                ),
+                meetings=MonthMeetings(held=n("meetings_held")),
+                volunteers=MonthVolunteers(
+                    activities=n("activities"),
+                    hours=from_tenths(n("hours_tenths")),
+                    residents_served=n("activity_residents_served"),
+                ),
+                projects=MonthProjects(funding=n("funding_total"), disbursed=n("disbursed"), sessions=n("sessions")),
+            )
+        )
+    return result

@@ -1,4 +1,4 @@
-"""Live figures for one scope and year: one read of one counter item."""
+"""Live figures for one scope and year, whole or by month: one read of one counter item."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from services.common.domain import clock
 from services.common.domain.errors import InvalidInput, NotFound
 from services.common.domain.reference import directory
 from services.stats.dal import counters, reports
-from services.stats.logic.figures import figures
-from services.stats.models import LiveFigures
+from services.stats.logic.figures import figures, months
+from services.stats.models import EveryScope, LiveFigures, MonthlyFigures
 
 _SCOPE = re.compile(r"^(city|street:(?P<street>[a-z0-9_]+)|community:(?P<community>[a-z0-9_]+))$")
 _REPORT = re.compile(r"^(?P<year>\d{4})(\.(?P<format>json|csv))?$")
@@ -37,6 +37,27 @@ def live(year: int, scope: str) -> LiveFigures:
         timezone=get_settings().report_timezone,
         as_of=clock.utc_now(),
         **figures(counters.read(year, scope)).model_dump(),
+    )
+
+
+def monthly(year: int, scope: str) -> MonthlyFigures:
+    """The year's figures by month: the same one counter item as ``live`` (the months live in it)."""
+    scope = parse_scope(scope)
+    return MonthlyFigures(
+        year=year, scope=scope, timezone=get_settings().report_timezone, months=months(year, counters.read(year, scope))
+    )
+
+
+def every_scope(year: int) -> EveryScope:
+    """Every scope's live figures: one Query of the year's counter items (50 for Dali, however many records)."""
+    counted, d = counters.read_year(year), directory()
+    return EveryScope(
+        year=year,
+        timezone=get_settings().report_timezone,
+        as_of=clock.utc_now(),
+        city=figures(counted.get("city", {})),
+        streets={s: figures(counted.get(f"street:{s}", {})) for s in d.streets},
+        communities={c: figures(counted.get(f"community:{c}", {})) for c in d.communities},
     )
 
 
