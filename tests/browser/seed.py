@@ -7,7 +7,7 @@ The local server must use that endpoint (``canger serve`` with ``AWS_ENDPOINT_UR
 the server's own worker counts them exactly as it counts events from its API. ``POST /_local/drain``
 afterwards waits until they are counted. Run as its own process so its AWS environment stays its own.
 
-The events are ``canger_local.synthetic``'s: appeals submitted and resolved and volunteer activities
+The events are ``testkit.synthetic``'s: appeals submitted and resolved and volunteer activities
 spread over the year in all 44 communities (the demo data adds meetings and projects).
 """
 
@@ -26,9 +26,9 @@ def seed(endpoint: str, count: int, year: int) -> None:
             "AWS_DEFAULT_REGION": "us-east-1",
         }
     )
-    from canger_local import synthetic
     from services import catalog
     from services.common.data import aws
+    from testkit import synthetic
 
     made = synthetic.events(count, year=year)
     synthetic.write_outbox(made)
