@@ -59,6 +59,7 @@ bench: install web browser-deps
 	$(BIN)/python benchmarks/request_cost.py
 	$(BIN)/python benchmarks/stats.py
 	$(BIN)/python benchmarks/dashboard.py
+	$(BIN)/python benchmarks/open_data.py
 
 # The generated contracts: the OpenAPI document the directory serves, and the events' JSON Schemas.
 openapi: install

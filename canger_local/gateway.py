@@ -138,7 +138,8 @@ def build_event(
         "routeKey": route_key,
         "rawPath": request.path,
         "rawQueryString": request.query_string,
-        "headers": dict(request.headers),
+        # API Gateway adds X-Forwarded-Proto (https there); here it is plain http.
+        "headers": {"x-forwarded-proto": "http", **request.headers},
         "requestContext": {
             "accountId": "000000000000",
             "apiId": "local",

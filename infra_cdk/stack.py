@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_logs as logs
 from cdk_nag import NagSuppressions
@@ -32,6 +34,7 @@ class CangerStack(Stack):
         event_archive_days: int = 400,
         skip_layer_build: bool = False,
         sdk_tracing: bool = False,
+        open_data_prefixes: Mapping[str, str] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -50,6 +53,8 @@ class CangerStack(Stack):
             removal_policy=removal_policy,
             skip_layer_build=skip_layer_build,
             sdk_tracing=sdk_tracing,
+            # 360Giving identifier prefixes ({"grant": …, "recipient": …, "funder": …}); README, "Open data".
+            open_data_prefixes=open_data_prefixes or {},
         )
         dashboard = Dashboard(self, "Dashboard", removal_policy=removal_policy)
         api = HttpApi(

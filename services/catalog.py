@@ -6,9 +6,9 @@ import paths and imports none of them.
 
     function          kind       trigger
     directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, unmatched routes
-    appeals-api       http       /v1/appeals…, /v1/meetings…
+    appeals-api       http       /v1/appeals…, /v1/meetings…, /open311/v2/… (public)
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
-    projects-api      http       /v1/projects…
+    projects-api      http       /v1/projects…, /v1/open-data/360giving/{year}.json (public)
     stats-api         http       GET /v1/stats/{year}[/months|/scopes], /v1/reports/{report} (public)
     stats-consumer    queue      canger-events, batches of 100
     yearly-metrics    schedule   daily 01:00 Asia/Shanghai
@@ -95,6 +95,7 @@ class ScheduledFunction(Function):
     schedule: Schedule
 
 
+OPEN311_DOCUMENTS = ("discovery.json", "services.json", "services.xml", "requests.json", "requests.xml")
 APPEAL_ACTIONS = ("assign", "escalate", "resolve", "rate", "reopen", "close")
 
 
@@ -131,6 +132,10 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("POST", "/v1/meetings"),
             Route("GET", "/v1/meetings"),
             Route("GET", "/v1/meetings/{meeting_id}"),
+            # Open311 GeoReport v2, public and read-only (API.md, "Open data").
+            *(Route("GET", f"/open311/v2/{document}", public=True) for document in OPEN311_DOCUMENTS),
+            Route("GET", "/open311/v2/services/{service}", public=True),
+            Route("GET", "/open311/v2/requests/{request}", public=True),
         ),
         access=_writer("APPEALS#"),
     ),
@@ -168,6 +173,7 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("POST", "/v1/projects/{project_id}/sessions"),
             Route("GET", "/v1/projects/{project_id}/sessions"),
             Route("GET", "/v1/projects/{project_id}/ledger"),
+            Route("GET", "/v1/open-data/360giving/{file}", public=True),
         ),
         access=_writer("PROJECTS#"),
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -15,10 +17,21 @@ from infra_cdk.constructs.data import Database
 from infra_cdk.constructs.messaging import EventBus
 from infra_cdk.constructs.reports import ReportsBucket
 from services import catalog
+from services.common.config import OPEN_DATA_PREFIXES, Settings
 from services.common.data import tables
 
 _READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]
 _WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+
+
+def open_data_environment(prefixes: Mapping[str, str]) -> dict[str, str]:
+    """``{"grant": "360G-dalicity"}`` → ``{"OPEN_DATA_GRANT_PREFIX": "360G-dalicity"}``, checked now: a bad
+    prefix fails the synth, not the first export (the keys are those of ``config.OPEN_DATA_PREFIXES``)."""
+    unknown = set(prefixes) - set(OPEN_DATA_PREFIXES)
+    if unknown:
+        raise ValueError(f"unknown open data prefixes {sorted(unknown)}; known: {list(OPEN_DATA_PREFIXES)}")
+    Settings.model_validate({f"open_data_{key}_prefix": value for key, value in prefixes.items()})
+    return {f"OPEN_DATA_{key.upper()}_PREFIX": value for key, value in prefixes.items()}
 
 
 class ServiceFunctions(Construct):
@@ -35,6 +48,7 @@ class ServiceFunctions(Construct):
         removal_policy: RemovalPolicy,
         skip_layer_build: bool,
         sdk_tracing: bool,
+        open_data_prefixes: Mapping[str, str],
     ) -> None:
         super().__init__(scope, construct_id)
         self._database = database
@@ -53,6 +67,7 @@ class ServiceFunctions(Construct):
             # Lambda's active tracing records every invocation; the X-Ray SDK (subsegments per AWS call)
             # costs ~170 ms of cold start, so it is opt-in (services/common/observability.py).
             "POWERTOOLS_TRACE_DISABLED": "false" if sdk_tracing else "true",
+            **open_data_environment(open_data_prefixes),
         }
         self.by_name: dict[str, lambda_.Function] = {}
         for spec in catalog.FUNCTIONS:

@@ -8,12 +8,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from services.appeals.logic import appeals, meetings
 from services.appeals.models import inputs
 from services.appeals.models.resources import Action, Appeal, AppealList, History, Meeting, MeetingList, Status
+from services.appeals.routes import open311
 from services.common.domain.reference import AppealCategory
 from services.common.edge import responses
 from services.common.edge.api import caller, create_app, created, http_handler
 from services.common.edge.params import CommunityParam, Cursor, Limit, YearParam
 
 app = create_app()
+app.include_router(open311.router)  # Open311 GeoReport v2: public, read-only (services/appeals/routes/open311.py)
 TAGS = ["appeals"]
 
 

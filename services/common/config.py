@@ -12,6 +12,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Identifier prefixes: letters, digits and hyphens, as 360Giving and org-id.guide prefixes are written.
+_ID_PREFIX = r"^[A-Za-z0-9]+(-[A-Za-z0-9_.]+)*$"
+# The identifier prefixes a deployment may set (``cdk deploy -c open_data_<key>_prefix=…``).
+OPEN_DATA_PREFIXES = ("grant", "recipient", "funder")
+
 
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -28,6 +33,11 @@ class Settings(BaseModel):
     outbox_grace_seconds: int = Field(default=60, ge=0)
     # Powertools Tracer (X-Ray SDK subsegments); see services.common.observability for the cost.
     sdk_tracing: bool = Field(default=False)
+    # 360Giving identifiers (README, "Open data"): a grant is <grant prefix>-<funding id>; an organisation
+    # without a registered identifier is <its prefix>-<code>. A city sets its own registered prefixes.
+    open_data_grant_prefix: str = Field(default="360G-canger", pattern=_ID_PREFIX)
+    open_data_recipient_prefix: str = Field(default="360G-canger-community", pattern=_ID_PREFIX)
+    open_data_funder_prefix: str = Field(default="360G-canger-source", pattern=_ID_PREFIX)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -43,6 +53,9 @@ _ENV_NAMES = {
     "service": "POWERTOOLS_SERVICE_NAME",
     "report_timezone": "REPORT_TIMEZONE",
     "outbox_grace_seconds": "OUTBOX_GRACE_SECONDS",
+    "open_data_grant_prefix": "OPEN_DATA_GRANT_PREFIX",
+    "open_data_recipient_prefix": "OPEN_DATA_RECIPIENT_PREFIX",
+    "open_data_funder_prefix": "OPEN_DATA_FUNDER_PREFIX",
 }
 
 

@@ -20,8 +20,10 @@ from services.projects.models.resources import (
     Session,
     SessionList,
 )
+from services.projects.routes import open_data
 
 app = create_app()
+app.include_router(open_data.router)  # 360Giving: public, read-only (services/projects/routes/open_data.py)
 TAGS = ["projects"]
 
 

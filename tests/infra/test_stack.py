@@ -224,3 +224,31 @@ def test_only_the_yearly_job_writes_reports_and_only_the_stats_api_reads_them(te
     for spec in catalog.FUNCTIONS:
         if spec.name not in ("yearly-metrics", "stats-api"):
             assert s3_actions(spec.name) == set(), spec.name
+
+
+def test_open_data_prefixes_reach_the_functions_and_a_bad_one_fails_the_synth():
+    from infra_cdk.constructs.functions import open_data_environment
+
+    # A city's own 360Giving prefixes become the settings' environment variables
+    assert open_data_environment({"grant": "360G-dalicity", "recipient": "CN-USC"}) == {
+        "OPEN_DATA_GRANT_PREFIX": "360G-dalicity",
+        "OPEN_DATA_RECIPIENT_PREFIX": "CN-USC",
+    }
+    # and one that is not an identifier prefix, or an unknown key, stops the synth
+    with pytest.raises(ValueError):
+        open_data_environment({"grant": "360G canger"})
+    with pytest.raises(ValueError):
+        open_data_environment({"donor": "360G-x"})
+
+
+def test_open_data_and_open311_routes_are_public(template):
+    routes = {
+        r["Properties"]["RouteKey"]: r["Properties"] for r in _resources(template, "AWS::ApiGatewayV2::Route").values()
+    }
+    for key in (
+        "GET /open311/v2/requests.json",
+        "GET /open311/v2/requests/{request}",
+        "GET /open311/v2/services/{service}",
+        "GET /v1/open-data/360giving/{file}",
+    ):
+        assert routes[key].get("AuthorizationType", "NONE") == "NONE", key

@@ -158,7 +158,7 @@ def act(appeal_id: str, action: Action, body: ActionBody, *, by: Principal) -> A
     now = clock.utc_now()
     effect = lifecycle.TRANSITIONS[action].effect(before, body, now)
     after = before.model_copy(
-        update={**effect.changes, "status": status, "level": level, "version": before.version + 1}
+        update={**effect.changes, "status": status, "level": level, "version": before.version + 1, "updated_at": now}
     )
     entry = HistoryEntry(
         at=now, actor=by.sub, action=action, from_status=before.status, to_status=status, level=level, note=effect.note

@@ -13,6 +13,8 @@ from services.common.domain.fields import UtcDateTime
 class AppealRecord(Appeal):
     # Whether a resolution is the first one: "resolved" counts first resolutions.
     first_resolved_at: UtcDateTime | None = None
+    # When an action last changed it (Open311's updated_datetime); absent until the first action.
+    updated_at: UtcDateTime | None = None
 
     def to_resource(self) -> Appeal:
         return Appeal.model_validate(self.model_dump(include=set(Appeal.model_fields)))

@@ -19,6 +19,7 @@ Listings (sort key ``<year>#<created_at>#<id>``: newest year first, a year is a 
     gsi1  PROJECTS#COMMUNITY#<cid>
     gsi2  PROJECTS#COMMUNITY#<cid>#KIND#<kind>
     gsi3  PROJECTS#YEAR#<year>#KIND#<kind>       (sort <community>#<id>: the yearly policy check)
+    gsi4  PROJECTS#FUNDING#<year of received_on>  funding lines only (sort <received_on>#<recorded_at>#<fnd_id>)
     gsi5  PROJECTS#STREET#<sid>
     gsi6  PROJECTS#CITY
 """
@@ -116,6 +117,10 @@ def _put_new(item: dict[str, Any]) -> dict[str, Any]:
     return dynamo.put(_table(), item, "attribute_not_exists(pk)")
 
 
+def funding_year_partition(year: int) -> str:
+    return f"PROJECTS#FUNDING#{year}"
+
+
 def _line(line: LedgerRecord) -> dict[str, str]:
     day, recorded_at = line.date.isoformat(), to_rfc3339(line.recorded_at)
     return {"pk": project_key(line.project_id)["pk"], "sk": f"{LEDGER_PREFIX}{day}#{recorded_at}#{line.id}"}
@@ -136,7 +141,12 @@ def _record(item: dict[str, Any], totals: TxItem, tally: Tally, events: list[Eve
 
 def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
     line = LedgerRecord.of(funding)
-    item = records.to_item(line, **_line(line))
+    # The year's funding, for the 360Giving export (dal/giving.py): a Query, not a walk of every project.
+    year_index = {
+        "gsi4pk": funding_year_partition(line.date.year),
+        "gsi4sk": f"{line.date.isoformat()}#{to_rfc3339(line.recorded_at)}#{line.id}",
+    }
+    item = records.to_item(line, **_line(line), **year_index)
     totals = _update(
         funding.project_id,
         "ADD funding_total :a, balance :a",

@@ -1,0 +1,1 @@
+"""Route modules the handler includes (Powertools routers): one per group of routes beside the main ones."""
