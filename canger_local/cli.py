@@ -1,6 +1,6 @@
 """``canger``: the local runner's command line.
 
-canger serve [--host 127.0.0.1] [--port 3000] [--empty]
+canger serve [--host 127.0.0.1] [--port 3000] [--empty] [--allow-origin ORIGIN]...
 canger token --role ROLE [--community ID] [--street ID] [--sub SUB] [--ttl-seconds N]
 canger openapi [--write]
 canger events [--write]
@@ -58,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--empty", action="store_true", help="reference data only, no demo data")
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        dest="allow_origins",
+        metavar="ORIGIN",
+        help="a browser origin allowed by CORS, '*' matching one name or port (repeatable; "
+        "default http://localhost:* and http://127.0.0.1:*)",
+    )
 
     token = commands.add_parser("token", help="print a bearer token for the local server")
     token.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -67,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--ttl-seconds", type=int, default=7 * 24 * 3600, help="lifetime (negative: expired)")
 
     openapi = commands.add_parser("openapi", help="print the merged OpenAPI document")
-    openapi.add_argument("--write", action="store_true", help="write it where the directory API serves it")
+    openapi.add_argument(
+        "--write",
+        action="store_true",
+        help="write it where the directory API serves it, and docs/openapi.json, docs/API.md",
+    )
 
     events = commands.add_parser("events", help="print the JSON Schemas of every event's data")
     events.add_argument("--write", action="store_true", help="write them to docs/events.schema.json")
@@ -78,14 +90,27 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from canger_local.server import serve as run
 
-        run(args.host, args.port, empty=args.empty, on_ready=lambda port: _print_banner(args.host, port))
+        run(
+            args.host,
+            args.port,
+            empty=args.empty,
+            on_ready=lambda port: _print_banner(args.host, port),
+            allow_origins=tuple(args.allow_origins) if args.allow_origins else None,
+        )
         return 0
     if args.command == "token":
         from canger_local import tokens
 
+        role = Role(args.role)
+        # A community or street role without its scope makes a token every request refuses (403/401).
+        if role in (Role.COMMUNITY_STAFF, Role.GRID_WORKER) and not args.community:
+            parser.error(f"--role {role.value} needs --community ID (e.g. --community {DEMO_COMMUNITY})")
+        if role is Role.STREET_OFFICER and not args.street:
+            parser.error(f"--role {role.value} needs --street ID (e.g. --street {DEMO_STREET})")
+
         print(
             tokens.issue(
-                Role(args.role),
+                role,
                 community_id=args.community,
                 street_id=args.street,
                 sub=args.sub,
@@ -96,12 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "openapi":
         from canger_local import openapi as document
 
-        text = document.merged_json()
         if args.write:
-            document.DOCUMENT_PATH.write_text(text, encoding="utf-8")
-            print(f"wrote {document.DOCUMENT_PATH}", file=sys.stderr)
+            for path in document.write_all():
+                print(f"wrote {path}", file=sys.stderr)
         else:
-            print(text)
+            print(document.merged_json())
         return 0
     if args.command == "events":
         from services.common.domain import contracts

@@ -23,6 +23,7 @@ from canger_local.tokens import InvalidToken, Verifier, as_gateway_claims
 from services import catalog
 from services.common.domain.errors import CangerError, NotAuthenticated
 from services.common.edge import problems
+from services.common.observability import logger
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,25 @@ def load_handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
     return getattr(importlib.import_module(module), attribute)
 
 
+_CONTEXT_KEYS = ("function_name", "function_memory_size", "function_arn", "function_request_id", "correlation_id")
+
+
 def invoke(function: catalog.Function, event: dict[str, Any]) -> Any:
     context = LambdaContext(function.name, function.memory_mb, str(uuid.uuid4()), function.timeout_seconds)
-    return load_handler(function.handler)(event, context)
+    # In AWS each invocation has its process to itself; here functions run side by side in threads
+    # and share one Powertools logger, whose Lambda-context keys are process-wide: the last invocation
+    # to start would name every log line. Thread-local keys take precedence over them.
+    logger.thread_safe_append_keys(
+        function_name=context.function_name,
+        function_memory_size=context.memory_limit_in_mb,
+        function_arn=context.invoked_function_arn,
+        function_request_id=context.aws_request_id,
+        correlation_id=(event.get("requestContext") or {}).get("requestId"),
+    )
+    try:
+        return load_handler(function.handler)(event, context)
+    finally:
+        logger.thread_safe_remove_keys(_CONTEXT_KEYS)
 
 
 @dataclass(frozen=True)
@@ -195,7 +212,69 @@ def _lambda_to_http(response: Any) -> HttpResponse:
     return HttpResponse(int(response["statusCode"]), headers, raw)
 
 
-def handle(request: HttpRequest, verifier: Verifier) -> HttpResponse:
+DEFAULT_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
+# As the stack's HttpApi cors_preflight (infra_cdk/constructs/api.py).
+CORS_METHODS = "GET,POST,PATCH"
+CORS_ALLOW_HEADERS = "authorization,content-type,idempotency-key"
+CORS_EXPOSE_HEADERS = "location,idempotent-replayed"
+
+
+@dataclass(frozen=True)
+class Cors:
+    """API Gateway's CORS handling: preflights answered before any route, and the allowed origin echoed.
+
+    ``Cors(("https://canger.example.cn", "http://localhost:*"))``: ``*`` stands for one host label or a
+    port (letters, digits, hyphens), never a dot, so ``http://localhost:*`` does not admit
+    ``http://localhost:1.evil.example``.
+    """
+
+    origins: tuple[str, ...] = DEFAULT_ORIGINS
+
+    def allows(self, origin: str) -> bool:
+        return any(_origin_pattern(allowed).match(origin) for allowed in self.origins)
+
+    def preflight(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method != "OPTIONS" or "access-control-request-method" not in request.headers:
+            return None
+        origin = request.headers.get("origin", "")
+        if not self.allows(origin):
+            return HttpResponse(204, [], b"")  # as API Gateway: no CORS headers, so the browser refuses
+        headers = [
+            ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Allow-Methods", CORS_METHODS),
+            ("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS),
+            ("Vary", "Origin"),
+        ]
+        return HttpResponse(204, headers, b"")
+
+    def decorate(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        origin = request.headers.get("origin")
+        if not origin or not self.allows(origin):
+            return response
+        headers = [
+            *response.headers,
+            ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS),
+            ("Vary", "Origin"),
+        ]
+        return HttpResponse(response.status, headers, response.body)
+
+
+@cache
+def _origin_pattern(allowed: str) -> re.Pattern[str]:
+    if allowed == "*":
+        return re.compile(r"^.*$")
+    return re.compile("^" + re.escape(allowed).replace(r"\*", "[A-Za-z0-9-]+") + "$")
+
+
+def handle(request: HttpRequest, verifier: Verifier, cors: Cors = Cors()) -> HttpResponse:
+    preflight = cors.preflight(request)
+    if preflight is not None:
+        return preflight
+    return cors.decorate(request, _route(request, verifier))
+
+
+def _route(request: HttpRequest, verifier: Verifier) -> HttpResponse:
     function, route, path_parameters = _match(request.method, request.path)
     claims = None
     token = _bearer(request.headers)

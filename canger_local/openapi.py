@@ -1,15 +1,24 @@
-"""The merged OpenAPI document of every HTTP function, built with Powertools' ``OpenAPIMerge``.
+"""The merged OpenAPI 3.1 document of every HTTP function, built with Powertools' ``OpenAPIMerge``.
 
-Each function's resolver describes its own routes; this merges them into the one document that
-``GET /openapi.json`` serves. The directory function serves a generated copy
-(``services/directory/openapi.json``) so that it never has to import another service; a test fails
-when the copy is stale, and ``canger openapi --write`` refreshes it.
+Each function's resolver describes its own routes (operation id, summary, description, models); this
+merges them and adds what only the whole API knows, from the route table (``services.catalog``):
+
+- which operations need the bearer token (public ones say ``security: []``);
+- the problem answers each operation can give, all with the one ``Problem`` schema as
+  ``application/problem+json`` (Powertools' own 422 ``HTTPValidationError`` is not what we send);
+- the ``Idempotency-Key`` header on every write, and ``Idempotent-Replayed`` on its answers;
+- request examples that work when sent against the demo data.
+
+The directory function serves a generated copy (``services/directory/openapi.json``) so that it never
+has to import another service; a test fails when the copy is stale, and ``make openapi`` refreshes it
+together with ``docs/openapi.json`` and ``docs/API.md``.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +26,162 @@ from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from services import catalog
+from services.common.edge import api, problems
 from services.directory import logic as directory_logic
 
 DOCUMENT_PATH = Path(directory_logic.__file__).with_name("openapi.json")
+DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
 
-DESCRIPTION = (
-    "Canger (苍洱): residents' appeals, volunteer service and community project funding for a city's "
-    "community service complex, with the yearly figures officials quote. See API.md for the contract."
-)
+DESCRIPTION = """\
+Canger (苍洱): residents' appeals, volunteer service and community project funding for a city's community \
+service complex, with the yearly figures officials quote.
+
+Conventions: JSON in and out (UTF-8), field names `snake_case`; times RFC 3339, output in UTC with `Z`; \
+money is `{"amount": <integer fen>, "currency": "CNY"}`; lists take `limit` (1–100) and `cursor` and answer \
+`{"items", "next_cursor"}`, newest first.
+
+Errors are `application/problem+json` (`Problem`). Bad input never reaches a 500: a write not sent as \
+`application/json` is 415; a body nested deeper than 32 levels or with a repeated key is 400; integers \
+outside ±10^15, numbers that are not finite or underflow to zero, control characters (other than `\\n` and \
+`\\t`) and lone surrogates in text, a `cursor` this listing did not issue, and a `year` that is not four \
+digits are 422. A known path asked with a method it does not have answers 405 with `Allow`; an unknown \
+path 404.
+
+Sign in: `Authorization: Bearer <JWT>` (Cognito's ID token in AWS, `canger token` locally).
+"""
+
+WRITE_METHODS = frozenset({"post", "patch", "put", "delete"})
+
+# status → when it happens (API.md, "Conventions"); every one is a Problem.
+STATUS_DESCRIPTIONS = {
+    400: "The body is not JSON, not one object, nested deeper than 32 levels, or repeats a key",
+    401: "Missing, expired or badly signed bearer token",
+    403: "The caller may not do this (wrong role, or another community's data)",
+    404: "No such resource, or one the caller may not see",
+    409: "The action does not fit the current state (transition, stale `expected_version`, overdraw, duplicate), "
+    "or a request with this `Idempotency-Key` is still in progress",
+    413: "The body is over 32 KiB",
+    415: "The body is not sent as `application/json`",
+    422: "A field, query or path value fails validation (see `errors`), an unknown reference, a cursor this "
+    "listing did not issue, or an `Idempotency-Key` reused with a different request",
+}
+
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Send the same key again (same caller, same body, within 24 h) to get the first answer "
+    "again, with `Idempotent-Replayed: true`, and change nothing. The same key with another body is 422.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+}
+
+REPLAYED_HEADER = {
+    "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+# Request bodies that work when sent with a city_admin token against the demo data (`make run`);
+# tests/http/test_openapi_document.py sends each of them. Path ids in examples come from earlier answers.
+EXAMPLES: dict[str, dict[str, Any]] = {
+    "submitAppeal": {
+        "community_id": "cm_ninghe",
+        "category": "elderly_care",
+        "title": "楼道灯坏了",
+        "description": "3号楼2单元楼道灯坏了一周，老人晚上出行不便。",
+        "channel": "walk_in",
+        "location": {"address": "宁河社区3号楼", "lat": 25.6065, "lng": 100.2676},
+    },
+    "assignAppeal": {"assignee": "物业服务中心", "note": "请三天内修复"},
+    "escalateAppeal": {"reason": "需要街道协调供电部门"},
+    "resolveAppeal": {"resolution": "已更换楼道灯", "on_site": True},
+    "rateAppeal": {"satisfaction": 5, "comment": "修得很快"},
+    "reopenAppeal": {"reason": "灯又坏了"},
+    "closeAppeal": {"reason": "duplicate"},
+    "recordMeeting": {
+        "community_id": "cm_ninghe",
+        "building": "3号楼",
+        "held_at": "2025-06-01T19:30:00+08:00",
+        "chair": "社区党委书记",
+        "departments": ["物业服务中心"],
+        "resident_count": 12,
+        "appeal_ids": [],
+    },
+    "createTeam": {"name": "宁河党员志愿服务队", "community_id": "cm_ninghe", "group": "party_member"},
+    "registerVolunteer": {
+        "name": "李华",
+        "phone": "13912345678",
+        "community_id": "cm_ninghe",
+        "group": "youth",
+        "skills": ["elderly_care"],
+    },
+    "logActivity": {
+        "community_id": "cm_ninghe",
+        "title": "敬老院陪伴",
+        "field": "elderly_care",
+        "started_at": "2025-05-01T09:00:00+08:00",
+        "ended_at": "2025-05-01T11:30:00+08:00",
+        "residents_served": 20,
+        "participants": [],
+    },
+    "createProject": {
+        "community_id": "cm_ninghe",
+        "kind": "secretary_led",
+        "title": "老旧小区加装电梯",
+        "year": 2025,
+        "budget": {"amount": 5000000, "currency": "CNY"},
+    },
+    "updateProject": {"status": "in_progress"},
+    "addFunding": {"source": "fiscal", "amount": 2000000, "currency": "CNY", "received_on": "2025-03-01"},
+    "addDisbursement": {"amount": 500000, "currency": "CNY", "paid_on": "2025-04-01", "purpose": "设备采购"},
+    "addSession": {"held_on": "2025-04-15", "title": "电梯使用培训", "residents_served": 30},
+}
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": STATUS_DESCRIPTIONS[status],
+        "content": {problems.CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    if status == 401:
+        response["headers"] = {
+            "WWW-Authenticate": {"description": 'Always `Bearer realm="canger"`', "schema": {"type": "string"}}
+        }
+    return response
+
+
+def _statuses(method: str, route: catalog.Route) -> list[int]:
+    """The problem statuses an operation can answer, from what the edge and the gateway do."""
+    statuses = [422]  # every query or path value is checked, and bodies are validated
+    if method in WRITE_METHODS:
+        statuses += [400, 409, 413, 415]
+    if not route.public:
+        statuses.append(401)
+        if route.path != "/v1/me":  # any signed-in caller may ask who they are
+            statuses.append(403)
+    if re.search(r"\{(?!year\})", route.path):  # a resource named in the path may not exist
+        statuses.append(404)
+    return sorted(statuses)
+
+
+def _finish_operation(method: str, route: catalog.Route, operation: dict[str, Any]) -> None:
+    responses = operation["responses"]
+    for status in _statuses(method, route):
+        responses[str(status)] = _problem_response(status)
+    operation["security"] = [] if route.public else [{"bearer": []}]
+    if method in WRITE_METHODS:
+        operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+        for status, response in responses.items():
+            if status.startswith("2"):
+                response.setdefault("headers", {})[api.REPLAYED_HEADER] = REPLAYED_HEADER
+    example = EXAMPLES.get(operation["operationId"])
+    if example is not None:
+        operation["requestBody"]["content"]["application/json"]["example"] = example
+
+
+def _problem_schemas() -> dict[str, Any]:
+    schema = problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    definitions = schema.pop("$defs", {})
+    return {"Problem": schema, **definitions}
 
 
 def merged() -> dict[str, Any]:
@@ -32,21 +189,77 @@ def merged() -> dict[str, Any]:
         title="Canger API",
         version="1.0.0",
         description=DESCRIPTION,
-        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT")},
-        security=[{"bearer": []}],
+        security_schemes={"bearer": HTTPBearer(bearerFormat="JWT", description="A Cognito ID token")},
         on_conflict="error",
     )
+    seen: dict[str, Any] = {}
     for function in catalog.http_functions():
         module_name = function.handler.rpartition(".")[0]
-        merge.add_schema(importlib.import_module(module_name).app.get_openapi_schema())
-    document = json.loads(json.dumps(merge.get_openapi_schema(), default=str))
+        schema = importlib.import_module(module_name).app.get_openapi_schema()
+        # The merge keeps the first of two schemas with one name; two different ones must not share it.
+        for name, component in ((schema.components and schema.components.schemas) or {}).items():
+            if name in seen and seen[name] != component:
+                raise ValueError(f"two different schemas are named {name}: rename one model")
+            seen[name] = component
+        merge.add_schema(schema)
+    # Powertools serializes its models properly here (enums as values, schemes as objects).
+    document = json.loads(merge.get_openapi_json_schema())
+    schemas = document["components"]["schemas"]
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(name, None)
+    schemas.update(_problem_schemas())
     for function in catalog.http_functions():
         for route in function.routes:
-            operation = document.get("paths", {}).get(route.path, {}).get(route.method.lower())
-            if operation is not None and route.public:
-                operation["security"] = []  # public: no token needed
+            operation = document["paths"].get(route.path, {}).get(route.method.lower())
+            if operation is None:
+                continue  # not in the document: /openapi.json, /docs
+            operation["responses"].pop("422", None)  # Powertools' HTTPValidationError: replaced below
+            _finish_operation(route.method.lower(), route, operation)
     return document
 
 
 def merged_json() -> str:
     return json.dumps(merged(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def reference_markdown() -> str:
+    """``docs/API.md``: every operation of the document in one page, generated (``make openapi``)."""
+    document = merged()
+    lines = [
+        "# Canger API reference",
+        "",
+        "Generated from the OpenAPI document (`docs/openapi.json`, served at `GET /openapi.json`) by",
+        "`make openapi`; do not edit by hand. Errors are `application/problem+json` (`Problem`).",
+        "",
+    ]
+    by_tag: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            by_tag.setdefault(operation.get("tags", ["other"])[0], []).append((path, method, operation))
+    for tag, operations in by_tag.items():
+        lines += [f"## {tag}", ""]
+        for path, method, operation in sorted(operations, key=lambda o: (o[0], o[1])):
+            access = "public" if operation["security"] == [] else "bearer token"
+            lines += [f"### `{method.upper()} {path}` — {operation['summary']}", ""]
+            lines += [f"`{operation['operationId']}`, {access}. {operation['description']}", ""]
+            parameters = [p for p in operation.get("parameters", []) if p["in"] != "header"]
+            if parameters:
+                rendered = ", ".join(f"`{p['name']}` ({p['in']})" for p in parameters)
+                lines += [f"Parameters: {rendered}.", ""]
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                lines += [f"Body: `{body['schema']['$ref'].rpartition('/')[2]}`; example:", ""]
+                lines += ["```json", json.dumps(body["example"], ensure_ascii=False), "```", ""]
+            statuses = ", ".join(sorted(operation["responses"]))
+            lines += [f"Answers: {statuses}.", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_all() -> list[Path]:
+    """Write the served copy, ``docs/openapi.json`` and ``docs/API.md``; return their paths."""
+    text = merged_json()
+    written = [DOCUMENT_PATH, DOCS_DIR / "openapi.json", DOCS_DIR / "API.md"]
+    written[0].write_text(text, encoding="utf-8")
+    written[1].write_text(text, encoding="utf-8")
+    written[2].write_text(reference_markdown(), encoding="utf-8")
+    return written

@@ -5,8 +5,9 @@
           └── werkzeug HTTP server ──► gateway (routes, JWT) ──► lambda_handler
                                         worker (queue → consumer, schedules, drain)
 
-Local-only routes: ``GET /_local/health``, ``POST /_local/drain``, ``POST /_local/schedules/<name>``,
-``GET /docs`` (Swagger UI for ``/openapi.json``). The dashboard (``web/dist``) is at ``/`` (``static``).
+Local-only routes: ``GET /_local/health``, ``POST /_local/drain``, ``POST /_local/schedules/<name>``.
+The dashboard (``web/dist``) is at ``/`` (``static``). ``GET /docs``, Swagger UI, is the directory
+function's, as in AWS.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from canger_local import moto_guard, resources, static
-from canger_local.gateway import HttpRequest, handle
+from canger_local.gateway import Cors, HttpRequest, handle
 from canger_local.tokens import Verifier
 from canger_local.worker import Worker
 from services import catalog
@@ -34,14 +35,6 @@ from services.common.data import aws
 from services.common.domain.errors import CangerError, InvalidInput, MalformedRequest, NotFound
 from services.common.edge import problems
 from services.common.observability import logger
-
-SWAGGER_HTML = """<!doctype html>
-<html><head><meta charset="utf-8"><title>Canger API</title>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"></head>
-<body><div id="swagger-ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", persistAuthorization: true});</script>
-</body></html>"""
 
 
 def _free_port() -> int:
@@ -67,9 +60,17 @@ def configure_environment(endpoint_url: str | None) -> str:
         ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
         endpoint_url = f"http://127.0.0.1:{port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint_url
+    from canger_local import tokens
+
+    os.environ.setdefault("CURSOR_KEY", tokens.cursor_key())
     aws.reset_clients()
     get_settings.cache_clear()
     return endpoint_url
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped: a ``%0a`` in a path must not start a forged log line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _json(status: int, body: Any) -> Response:
@@ -86,6 +87,7 @@ class LocalStack:
     worker: Worker
     verifier: Verifier
     ready: threading.Event
+    cors: Cors = field(default_factory=Cors)
 
     def wsgi(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
@@ -93,7 +95,8 @@ class LocalStack:
         response = self.dispatch(request)
         # One access line per request, no query string or body: they may carry personal data.
         elapsed_ms = (time.perf_counter() - started) * 1000
-        print(f"{request.method} {request.path} {response.status_code} {elapsed_ms:.0f}ms", file=sys.stderr)
+        line = f"{printable(request.method)} {printable(request.path)} {response.status_code} {elapsed_ms:.0f}ms"
+        print(line, file=sys.stderr)
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
@@ -101,8 +104,6 @@ class LocalStack:
         try:
             if path == "/_local/health":
                 return _json(200 if self.ready.is_set() else 503, {"ready": self.ready.is_set()})
-            if path == "/docs" and request.method == "GET":
-                return Response(SWAGGER_HTML, content_type="text/html; charset=utf-8")
             if path == "/_local/drain" and request.method == "POST":
                 return _json(200, self.worker.drain())
             if path.startswith("/_local/schedules/") and request.method == "POST":
@@ -121,6 +122,7 @@ class LocalStack:
                     source_ip=request.remote_addr or "127.0.0.1",
                 ),
                 self.verifier,
+                self.cors,
             )
             return Response(result.body, status=result.status, headers=result.headers)
         except Exception:
@@ -142,13 +144,16 @@ class LocalStack:
         return _json(200, {"schedule": name, "result": self.worker.run_schedule(name, payload)})
 
 
-def serve(host: str, port: int, *, empty: bool, on_ready: Any = None) -> None:
+def serve(
+    host: str, port: int, *, empty: bool, on_ready: Any = None, allow_origins: tuple[str, ...] | None = None
+) -> None:
     """Start everything and serve until interrupted."""
     endpoint = configure_environment(os.environ.get("AWS_ENDPOINT_URL"))
     moto_guard.serialize(aws.client("dynamodb"))
     queues = resources.create_all(get_settings())
     worker = Worker({catalog.EVENTS_QUEUE: queues.events_url})
-    stack = LocalStack(worker=worker, verifier=Verifier(), ready=threading.Event())
+    cors = Cors(allow_origins) if allow_origins else Cors()
+    stack = LocalStack(worker=worker, verifier=Verifier(), ready=threading.Event(), cors=cors)
     server = make_server(host, port, stack.wsgi, threaded=True)
     # Serving starts before the demo data goes in, so /_local/health answers 503 (not a hung
     # connection) until everything is ready.

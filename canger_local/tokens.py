@@ -1,6 +1,6 @@
 """Bearer tokens for the local server, signed and verified as Cognito and API Gateway would.
 
-The RSA key pair lives on disk (``.canger/jwt-signing-key.pem`` under the project, or ``$CANGER_HOME``),
+The RSA key pair lives on disk (``.canger/jwt-signing-key.pem`` in the project directory, or ``$CANGER_HOME``),
 so tokens printed yesterday still work after a restart. Claims follow Cognito's ID tokens::
 
     {"sub", "cognito:groups": [role], "custom:community_id", "custom:street_id", "iss", "aud", "iat", "exp"}
@@ -8,7 +8,9 @@ so tokens printed yesterday still work after a restart. Claims follow Cognito's 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -28,8 +30,27 @@ ALGORITHM = "RS256"
 DEFAULT_TTL_SECONDS = 7 * 24 * 3600
 
 
+# The project's own .canger/, wherever the command runs from (not the current directory: `canger token`
+# run from elsewhere would make a new key there, and its tokens would not verify).
+PROJECT_HOME = Path(__file__).resolve().parents[1] / ".canger"
+
+
 def home() -> Path:
-    return Path(os.environ.get("CANGER_HOME", Path.cwd() / ".canger"))
+    return Path(os.environ.get("CANGER_HOME", PROJECT_HOME))
+
+
+def cursor_key() -> str:
+    """The local server's cursor-signing key, kept beside the JWT key so cursors survive a restart."""
+    path = home() / "cursor-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_urlsafe(32))
+        tmp.chmod(0o600)
+        with contextlib.suppress(FileExistsError):  # another process wrote it first: use theirs
+            os.link(tmp, path)
+        tmp.unlink()
+    return path.read_text().strip()
 
 
 def _private_key() -> rsa.RSAPrivateKey:

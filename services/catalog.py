@@ -5,7 +5,7 @@ This is the route table and wiring that both the CDK stack (``infra_cdk``) and t
 import paths and imports none of them.
 
     function          kind       trigger
-    directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, unmatched routes
+    directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, /docs, unmatched routes
     appeals-api       http       /v1/appeals…, /v1/meetings…, /open311/v2/… (public)
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
     projects-api      http       /v1/projects…, /v1/open-data/360giving/{year}.json (public)
@@ -115,6 +115,9 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/communities", public=True),
             Route("GET", "/v1/me"),
             Route("GET", "/openapi.json", public=True),
+            # Swagger UI and its assets, from the Powertools package: no CDN (services/directory/docs.py).
+            Route("GET", "/docs", public=True),
+            Route("GET", "/docs/{asset}", public=True),
         ),
         default_route=True,
     ),

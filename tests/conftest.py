@@ -66,6 +66,9 @@ def http_event(
         event["queryStringParameters"] = query
     if claims is not None:
         event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    if raw_body is not None or body is not None:
+        # As a client sends JSON; a test of another media type passes its own Content-Type.
+        event["headers"].setdefault("content-type", "application/json")
     if raw_body is not None:
         event["body"] = raw_body
     elif body is not None:

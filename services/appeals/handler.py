@@ -19,13 +19,32 @@ app.include_router(open311.router)  # Open311 GeoReport v2: public, read-only (s
 TAGS = ["appeals"]
 
 
-@app.post("/v1/appeals", tags=TAGS, summary="Submit an appeal", responses=created(Appeal))
+@app.post(
+    "/v1/appeals",
+    tags=TAGS,
+    summary="Submit an appeal",
+    responses=created(Appeal),
+    operation_id="submitAppeal",
+    description=(
+        "Residents, grid workers, community staff and city admins file an appeal; grid workers and staff only in "
+        "their own community. It starts `submitted` at level `community`. 201 with `Location`."
+    ),
+)
 def submit_appeal(body: inputs.NewAppeal) -> Response[Appeal]:
     appeal = appeals.submit(body, by=caller(app))
     return responses.created(appeal, f"/v1/appeals/{appeal.id}")
 
 
-@app.get("/v1/appeals", tags=TAGS, summary="List appeals in the caller's scope, newest first")
+@app.get(
+    "/v1/appeals",
+    tags=TAGS,
+    summary="List appeals in the caller's scope, newest first",
+    operation_id="listAppeals",
+    description=(
+        "Staff and officers list appeals within their scope (community staff: their own community by default; "
+        "another community is 403); residents get only their own. Filters combine; `limit`/`cursor` page through."
+    ),
+)
 def list_appeals(
     community_id: CommunityParam = None,
     status: Annotated[Status | None, Query()] = None,
@@ -45,62 +64,148 @@ def list_appeals(
     )
 
 
-@app.get("/v1/appeals/<appeal_id>", tags=TAGS, summary="One appeal")
+@app.get(
+    "/v1/appeals/<appeal_id>",
+    tags=TAGS,
+    summary="One appeal",
+    operation_id="getAppeal",
+    description=(
+        "One appeal. 404 for an appeal the caller may not see at all (another resident's). Contact phone masked "
+        "(`138****1234`) for everyone but the person, their community's staff and city admins."
+    ),
+)
 def get_appeal(appeal_id: str) -> Appeal:
     return appeals.get(appeal_id, by=caller(app))
 
 
-@app.get("/v1/appeals/<appeal_id>/history", tags=TAGS, summary="Every action on the appeal, oldest first")
+@app.get(
+    "/v1/appeals/<appeal_id>/history",
+    tags=TAGS,
+    summary="Every action on the appeal, oldest first",
+    operation_id="getAppealHistory",
+    description=(
+        "Every action on the appeal, oldest first: who, when, from and to which status, at which level, with the note."
+    ),
+)
 def get_history(appeal_id: str) -> History:
     return appeals.history(appeal_id, by=caller(app))
 
 
-@app.post("/v1/appeals/<appeal_id>/assign", tags=TAGS, summary="Assign to a department or member unit")
+@app.post(
+    "/v1/appeals/<appeal_id>/assign",
+    tags=TAGS,
+    summary="Assign to a department or member unit",
+    operation_id="assignAppeal",
+    description=(
+        "Staff of the appeal's level or a city admin assign it: submitted, assigned or escalated → assigned. 409 "
+        "from any other state or with a stale `expected_version`."
+    ),
+)
 def assign(appeal_id: str, body: inputs.Assign) -> Appeal:
     return appeals.act(appeal_id, Action.ASSIGN, body, by=caller(app))
 
 
-@app.post("/v1/appeals/<appeal_id>/escalate", tags=TAGS, summary="Escalate: community → street → city")
+@app.post(
+    "/v1/appeals/<appeal_id>/escalate",
+    tags=TAGS,
+    summary="Escalate: community → street → city",
+    operation_id="escalateAppeal",
+    description=(
+        "Staff of the appeal's level or a city admin escalate it one level, community → street → city (at city: "
+        "409): submitted, assigned or escalated → escalated."
+    ),
+)
 def escalate(appeal_id: str, body: inputs.Escalate) -> Appeal:
     return appeals.act(appeal_id, Action.ESCALATE, body, by=caller(app))
 
 
-@app.post("/v1/appeals/<appeal_id>/resolve", tags=TAGS, summary="Resolve, on the spot or not, maybe at a meeting")
+@app.post(
+    "/v1/appeals/<appeal_id>/resolve",
+    tags=TAGS,
+    summary="Resolve, on the spot or not, maybe at a meeting",
+    operation_id="resolveAppeal",
+    description=(
+        "Staff of the appeal's level or a city admin resolve it, on the spot or not; with `meeting_id` it counts as"
+        " resolved at that meeting. submitted, assigned or escalated → resolved."
+    ),
+)
 def resolve(appeal_id: str, body: inputs.Resolve) -> Appeal:
     return appeals.act(appeal_id, Action.RESOLVE, body, by=caller(app))
 
 
-@app.post("/v1/appeals/<appeal_id>/rate", tags=TAGS, summary="The submitter rates the resolution (closes it)")
+@app.post(
+    "/v1/appeals/<appeal_id>/rate",
+    tags=TAGS,
+    summary="The submitter rates the resolution (closes it)",
+    operation_id="rateAppeal",
+    description="The submitter rates the resolution 1–5, which closes the appeal: resolved → closed.",
+)
 def rate(appeal_id: str, body: inputs.Rate) -> Appeal:
     return appeals.act(appeal_id, Action.RATE, body, by=caller(app))
 
 
-@app.post("/v1/appeals/<appeal_id>/reopen", tags=TAGS, summary="The submitter reopens a resolved appeal")
+@app.post(
+    "/v1/appeals/<appeal_id>/reopen",
+    tags=TAGS,
+    summary="The submitter reopens a resolved appeal",
+    operation_id="reopenAppeal",
+    description="The submitter reopens a resolved appeal: resolved → submitted, level kept.",
+)
 def reopen(appeal_id: str, body: inputs.Reopen) -> Appeal:
     return appeals.act(appeal_id, Action.REOPEN, body, by=caller(app))
 
 
-@app.post("/v1/appeals/<appeal_id>/close", tags=TAGS, summary="Close without resolving: duplicate, withdrawn…")
+@app.post(
+    "/v1/appeals/<appeal_id>/close",
+    tags=TAGS,
+    summary="Close without resolving: duplicate, withdrawn…",
+    operation_id="closeAppeal",
+    description=(
+        "Staff of the appeal's level or a city admin close it without resolving (duplicate, withdrawn, out of "
+        "scope): submitted, assigned or escalated → closed."
+    ),
+)
 def close(appeal_id: str, body: inputs.Close) -> Appeal:
     return appeals.act(appeal_id, Action.CLOSE, body, by=caller(app))
 
 
 @app.post(
-    "/v1/meetings", tags=["meetings"], summary="Record a building consultation meeting", responses=created(Meeting)
+    "/v1/meetings",
+    tags=["meetings"],
+    summary="Record a building consultation meeting",
+    responses=created(Meeting),
+    operation_id="recordMeeting",
+    description=(
+        "Community staff of that community or a city admin record a building consultation meeting "
+        "(书记楼宇协商会). Every "
+        "listed appeal must exist and belong to that community (else 422). 201 with `Location`."
+    ),
 )
 def record_meeting(body: inputs.NewMeeting) -> Response[Meeting]:
     meeting = meetings.record(body, by=caller(app))
     return responses.created(meeting, f"/v1/meetings/{meeting.id}")
 
 
-@app.get("/v1/meetings", tags=["meetings"], summary="List meetings, newest first")
+@app.get(
+    "/v1/meetings",
+    tags=["meetings"],
+    summary="List meetings, newest first",
+    operation_id="listMeetings",
+    description="Meetings within the caller's scope, newest first, optionally of one community and one year.",
+)
 def list_meetings(
     community_id: CommunityParam = None, year: YearParam = None, limit: Limit = 20, cursor: Cursor = None
 ) -> MeetingList:
     return meetings.list_meetings(by=caller(app), community_id=community_id, year=year, limit=limit, cursor=cursor)
 
 
-@app.get("/v1/meetings/<meeting_id>", tags=["meetings"], summary="One meeting")
+@app.get(
+    "/v1/meetings/<meeting_id>",
+    tags=["meetings"],
+    summary="One meeting",
+    operation_id="getMeeting",
+    description="One meeting with the appeals it discussed.",
+)
 def get_meeting(meeting_id: str) -> Meeting:
     return meetings.get(meeting_id, by=caller(app))
 

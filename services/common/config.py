@@ -31,6 +31,9 @@ class Settings(BaseModel):
     report_timezone: str = Field(default="Asia/Shanghai")
     # Seconds a request handler waits before the outbox relay may republish its event.
     outbox_grace_seconds: int = Field(default=60, ge=0)
+    # Signs listing cursors (services.common.data.dynamo). The stack passes a value CloudFormation
+    # generated; the local server one of its own. The default only serves tests and imports.
+    cursor_key: str = Field(default="canger-local-cursor-key", min_length=16)
     # Powertools Tracer (X-Ray SDK subsegments); see services.common.observability for the cost.
     sdk_tracing: bool = Field(default=False)
     # 360Giving identifiers (README, "Open data"): a grant is <grant prefix>-<funding id>; an organisation
@@ -56,6 +59,7 @@ _ENV_NAMES = {
     "open_data_grant_prefix": "OPEN_DATA_GRANT_PREFIX",
     "open_data_recipient_prefix": "OPEN_DATA_RECIPIENT_PREFIX",
     "open_data_funder_prefix": "OPEN_DATA_FUNDER_PREFIX",
+    "cursor_key": "CURSOR_KEY",
 }
 
 

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from services.common.edge.api import create_app, http_handler
+from services.common.edge.params import YearPath
 from services.stats.logic import live
 from services.stats.models import EveryScope, LiveFigures, MonthlyFigures, Report
 
@@ -13,9 +14,18 @@ app = create_app()
 TAGS = ["statistics"]
 
 
-@app.get("/v1/stats/<year>", tags=TAGS, summary="Live figures of a year for the city, a street or a community")
+@app.get(
+    "/v1/stats/<year>",
+    tags=TAGS,
+    summary="Live figures of a year for the city, a street or a community",
+    operation_id="getStats",
+    description=(
+        "Live figures of a calendar year (Asia/Shanghai) for the city, a street or a community. Each figure counts "
+        "the events whose own time falls in that year. Public."
+    ),
+)
 def get_stats(
-    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+    year: YearPath,
     scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
 ) -> LiveFigures:
     return live.live(year, scope)
@@ -50,6 +60,12 @@ def get_every_scope(
             "content": {"application/json": {"model": Report}, "text/csv": {"schema": {"type": "string"}}},
         }
     },
+    operation_id="getReport",
+    description=(
+        "The frozen report of the yearly-metrics job: `/v1/reports/2025` (JSON) or `/v1/reports/2025.csv` (one row "
+        "per community, UTF-8 with BOM). 404 before the job has run for that year, and for any other suffix. "
+        "Public."
+    ),
 )
 def get_report(report: Annotated[str, Path(max_length=16, description="<year> or <year>.csv")]):
     body, content_type = live.report_file(report)

@@ -1,54 +1,66 @@
-"""What the statistics API returns (API.md, "Statistics"). Money figures are integer fen."""
+"""What the statistics API returns (API.md, "Statistics"). Money figures are integer fen.
+
+Each figure counts the events whose own time falls in the calendar year in the report time zone;
+the descriptions below are API.md's and appear in the OpenAPI document.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.common.domain.fields import UtcDateTime
 
+_BY_CODE = "keyed by code (GET /v1/meta)"
+
 
 class AppealFigures(BaseModel):
-    submitted: int
-    resolved: int
-    resolved_on_site: int
-    resolved_at_meetings: int
-    escalated: int
-    closed: int
-    reopened: int
-    resolution_rate: float | None
-    satisfaction_avg: float | None
-    satisfaction_rate: float | None
-    avg_resolution_hours: float | None
-    by_category: dict[str, int]
+    submitted: int = Field(description="Appeals submitted in the year")
+    resolved: int = Field(description="Appeals resolved for the first time in the year")
+    resolved_on_site: int = Field(description="Of `resolved`: resolved on the spot")
+    resolved_at_meetings: int = Field(description="Of `resolved`: resolved at a consultation meeting")
+    escalated: int = Field(description="Escalations made in the year")
+    closed: int = Field(
+        description="Appeals that reached `closed` in the year, whichever way (rated, closed by staff, merged)"
+    )
+    reopened: int = Field(description="Reopenings made in the year")
+    resolution_rate: float | None = Field(
+        description="Of the appeals submitted in the year, the share resolved by now (null when none)"
+    )
+    satisfaction_avg: float | None = Field(description="Mean of the ratings given in the year (null when none)")
+    satisfaction_rate: float | None = Field(description="Share of the year's ratings that are 4 or 5 (null when none)")
+    avg_resolution_hours: float | None = Field(
+        description="Mean hours from submission to first resolution, over appeals first resolved in the year"
+    )
+    by_category: dict[str, int] = Field(description=f"Appeals submitted, {_BY_CODE}")
 
 
 class MeetingFigures(BaseModel):
-    held: int
-    appeals_discussed: int
+    held: int = Field(description="Consultation meetings held in the year")
+    appeals_discussed: int = Field(description="Appeals linked to those meetings")
 
 
 class VolunteerFigures(BaseModel):
-    registered: int
-    active: int
-    activities: int
-    hours: float
-    residents_served: int
-    by_field: dict[str, int]
+    registered: int = Field(description="Volunteers registered in the year")
+    active: int = Field(description="Distinct volunteers in the year's activities")
+    activities: int = Field(description="Activities started in the year")
+    hours: float = Field(description="Participant hours (exact to a tenth of an hour)")
+    residents_served: int = Field(description="Residents served by the year's activities (person-times)")
+    by_field: dict[str, int] = Field(description=f"Activities, {_BY_CODE}")
 
 
-class Funding(BaseModel):
-    total: int
-    by_source: dict[str, int]
+class FundingFigures(BaseModel):
+    total: int = Field(description="Funding recorded with a date in the year, in fen")
+    by_source: dict[str, int] = Field(description=f"Funding in fen, {_BY_CODE}")
 
 
 class ProjectFigures(BaseModel):
-    started: int
-    by_kind: dict[str, int]
-    funding: Funding
-    disbursed: int
-    sessions: int
-    residents_served: int
-    beneficiaries_covered: int
+    started: int = Field(description="Projects whose `year` is this year")
+    by_kind: dict[str, int] = Field(description=f"Projects started, {_BY_CODE}")
+    funding: FundingFigures = Field(description="Funding recorded with a date in the year, in fen, by source")
+    disbursed: int = Field(description="Disbursements recorded with a date in the year, in fen")
+    sessions: int = Field(description="Service sessions held in the year")
+    residents_served: int = Field(description="Residents served by those sessions")
+    beneficiaries_covered: int = Field(description="Beneficiaries covered by the projects of this year")
 
 
 class Figures(BaseModel):
@@ -59,10 +71,10 @@ class Figures(BaseModel):
 
 
 class LiveFigures(BaseModel):
-    year: int
-    scope: str
-    timezone: str
-    as_of: UtcDateTime
+    year: int = Field(description="The calendar year counted")
+    scope: str = Field(description="`city`, `street:<id>` or `community:<id>`")
+    timezone: str = Field(description="The report time zone whose calendar year is counted (Asia/Shanghai)")
+    as_of: UtcDateTime = Field(description="When these figures were read")
     appeals: AppealFigures
     meetings: MeetingFigures
     volunteers: VolunteerFigures
@@ -72,12 +84,12 @@ class LiveFigures(BaseModel):
 class Drift(BaseModel):
     scope: str
     figure: str
-    counters: int
-    records: int
+    counters: int = Field(description="What the event counters say")
+    records: int = Field(description="What the services' own tallies say")
 
 
 class Reconciliation(BaseModel):
-    ok: bool
+    ok: bool = Field(description="True when every counter equals its tally")
     drift: list[Drift]
 
 
@@ -87,12 +99,12 @@ class Policy(BaseModel):
 
 class Report(BaseModel):
     year: int
-    computed_at: UtcDateTime
-    final: bool
+    computed_at: UtcDateTime = Field(description="When the yearly-metrics job froze this report")
+    final: bool = Field(description="True once the year is over: the figures no longer change")
     timezone: str
     city: Figures
-    streets: dict[str, Figures]
-    communities: dict[str, Figures]
+    streets: dict[str, Figures] = Field(description="Figures by street id")
+    communities: dict[str, Figures] = Field(description="Figures by community id")
     reconciliation: Reconciliation
     policy: Policy
 

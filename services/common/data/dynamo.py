@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import random
 import time
@@ -217,29 +219,54 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def encode_cursor(last_evaluated_key: Mapping[str, Any] | None) -> str | None:
+# A cursor is the page's last key, MAC'd with the listing it came from:
+#     base64url(json(key)) "." base64url(HMAC-SHA256(settings.cursor_key, listing + "\n" + payload))
+# so a cursor that this listing did not issue (forged, edited, or from another listing, scope or
+# filter) is a 422 before it reaches DynamoDB, which would otherwise answer a ValidationException (500).
+_CURSOR_INVALID = "The cursor is not one this listing returned."
+
+
+def _cursor_mac(listing: str, payload: str) -> str:
+    from services.common.config import get_settings
+
+    key = get_settings().cursor_key.encode()
+    digest = hmac.new(key, f"{listing}\n{payload}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def encode_cursor(last_evaluated_key: Mapping[str, Any] | None, *, listing: str) -> str | None:
+    """The opaque cursor for the page after ``last_evaluated_key``, valid only for ``listing``."""
     if not last_evaluated_key:
         return None
     raw = json.dumps(unmarshal(last_evaluated_key), separators=(",", ":"), default=str).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    payload = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return f"{payload}.{_cursor_mac(listing, payload)}"
 
 
-def decode_cursor(cursor: str | None, *, partition_key: str, partition_value: str) -> dict[str, Any] | None:
-    """The ``ExclusiveStartKey`` a cursor stands for. A cursor from another listing or a forged one is a 422."""
+def decode_cursor(cursor: str | None, *, listing: str) -> dict[str, Any] | None:
+    """The ``ExclusiveStartKey`` a cursor stands for; 422 for any cursor ``listing`` did not issue."""
     if not cursor:
         return None
+    payload, _, mac = cursor.partition(".")
+    if not hmac.compare_digest(mac.encode(), _cursor_mac(listing, payload).encode()):
+        raise InvalidInput.field("cursor", _CURSOR_INVALID)
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error) as error:
-        raise InvalidInput.field("cursor", "The cursor is not one this listing returned.") from error
-    if (
-        not isinstance(key, dict)
-        or key.get(partition_key) != partition_value
-        or not all(isinstance(v, str) for v in key.values())
-    ):
-        raise InvalidInput.field("cursor", "The cursor is not one this listing returned.")
+        key = json.loads(base64.urlsafe_b64decode((payload + "=" * (-len(payload) % 4)).encode()))
+    except (ValueError, binascii.Error) as error:  # only a bug of ours could get here: the MAC matched
+        raise InvalidInput.field("cursor", _CURSOR_INVALID) from error
+    if not isinstance(key, dict) or not all(isinstance(v, str) for v in key.values()):
+        raise InvalidInput.field("cursor", _CURSOR_INVALID)
     return marshal(key)
+
+
+def _listing(request: Mapping[str, Any]) -> str:
+    # Everything that decides which items a query can return: table, index, key condition and
+    # filter with their values. A cursor is only good for exactly the same question.
+    shape = {k: request.get(k) for k in ("TableName", "IndexName", "KeyConditionExpression", "FilterExpression")}
+    shape["names"] = request.get("ExpressionAttributeNames")
+    shape["values"] = request.get("ExpressionAttributeValues")
+    shape["forward"] = request.get("ScanIndexForward")
+    return json.dumps(shape, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def query_page(
@@ -284,7 +311,8 @@ def query_page(
         request["IndexName"] = index
     if filter_expression:
         request["FilterExpression"] = filter_expression
-    start = decode_cursor(cursor, partition_key=partition_key, partition_value=partition_value)
+    listing = _listing(request)
+    start = decode_cursor(cursor, listing=listing)
     items: list[dict[str, Any]] = []
     client = aws.client("dynamodb")
     while True:
@@ -296,7 +324,7 @@ def query_page(
         start = response.get("LastEvaluatedKey")
         if not start or len(items) >= limit:
             break
-    return Page(items=items, next_cursor=encode_cursor(start))
+    return Page(items=items, next_cursor=encode_cursor(start, listing=listing))
 
 
 def query_index(

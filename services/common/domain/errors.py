@@ -7,6 +7,8 @@ CangerError
 ├── NotFound            no such resource, or one the caller may not know exists
 ├── Conflict            the action does not fit the current state
 ├── TooLarge            the request body is over the limit
+├── UnsupportedMediaType  a write whose body is not declared as JSON
+├── MethodNotAllowed    a known path, another method; ``allowed`` lists the ones it has
 └── InvalidInput        fields fail validation; ``errors`` names each field
 """
 
@@ -57,6 +59,16 @@ class Conflict(CangerError):
 
 class TooLarge(CangerError):
     pass
+
+
+class UnsupportedMediaType(CangerError):
+    pass
+
+
+class MethodNotAllowed(CangerError):
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(f"This path answers {', '.join(allowed)} only.")
+        self.allowed = list(allowed)
 
 
 class InvalidInput(CangerError):

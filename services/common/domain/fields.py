@@ -55,7 +55,8 @@ UtcDateTime = Annotated[
     AwareDatetime,
     AfterValidator(_to_utc),
     PlainSerializer(to_rfc3339, return_type=str, when_used="json"),
-    Field(examples=["2025-03-01T09:30:00Z"]),
+    # The serializer's schema alone would say only "string": keep the format in responses too.
+    Field(examples=["2025-03-01T09:30:00Z"], json_schema_extra={"format": "date-time"}),
 ]
 
 ExpectedVersion = Annotated[

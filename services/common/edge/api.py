@@ -10,8 +10,9 @@ A service's ``handler.py`` reads::
 
     lambda_handler = http_handler(app)
 
-``http_handler`` does what must happen before routing: it refuses bodies over 32 KiB (413), bodies
-that are not a JSON object (400), and runs POST/PATCH requests that carry ``Idempotency-Key`` through
+``http_handler`` does what must happen before routing: it refuses bodies over 32 KiB (413), writes not
+sent as JSON (415), bodies that are not one plain JSON object (400) or hold numbers or text no field may
+hold (422), and runs POST/PATCH requests that carry ``Idempotency-Key`` through
 Powertools Idempotency (API.md, "Idempotency").
 """
 
@@ -31,8 +32,15 @@ from aws_lambda_powertools.logging import correlation_paths
 from services.common.config import get_settings
 from services.common.data import aws
 from services.common.domain.auth import Principal, claims_from_event, principal_from_claims
-from services.common.domain.errors import CangerError, Conflict, InvalidInput, MalformedRequest, TooLarge
-from services.common.edge import problems
+from services.common.domain.errors import (
+    CangerError,
+    Conflict,
+    InvalidInput,
+    MalformedRequest,
+    TooLarge,
+    UnsupportedMediaType,
+)
+from services.common.edge import problems, strict_json
 from services.common.observability import logger, metrics, traced
 
 if TYPE_CHECKING:  # Powertools Idempotency is imported on first use (see _idempotent_call)
@@ -90,26 +98,50 @@ def _body_text(event: dict[str, Any]) -> str | None:
     return body
 
 
-def parse_body(event: dict[str, Any]) -> Any:
-    """The request body as JSON, after the size and shape checks every route relies on.
+def _is_json(content_type: str | None) -> bool:
+    # "application/json; charset=utf-8" is JSON too; any other media type is not.
+    return (content_type or "").split(";")[0].strip().lower() == "application/json"
 
-    Returns ``None`` for a request without a body. Raises ``TooLarge``, or ``MalformedRequest`` when a
-    write's body is not a JSON object.
+
+def parse_body(event: dict[str, Any]) -> Any:
+    """The request body as JSON, after the size, media-type and shape checks every route relies on.
+
+    Returns ``None`` for a request without a body. Raises ``TooLarge`` (413), ``UnsupportedMediaType``
+    (415) for a write not sent as ``application/json``, ``MalformedRequest`` (400) when a write's body is
+    not one JSON object, nested at most 32 deep, without repeated keys, and ``InvalidInput`` (422) for
+    numbers and text no field may hold (``strict_json``).
     """
     text = _body_text(event)
-    if text is None or text == "":
-        return None
-    if len(text.encode("utf-8")) > MAX_BODY_BYTES:
+    if text is not None and len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
         raise TooLarge(f"The body is over {MAX_BODY_BYTES // 1024} KiB.")
     if _method(event) not in _WRITE_METHODS:
         return None
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise MalformedRequest("The body is not valid JSON.") from error
+    content_type = _header(event, "content-type")
+    if (text or content_type is not None) and not _is_json(content_type):
+        raise UnsupportedMediaType("Send the body as application/json.")
+    if not text:
+        return None
+    parsed = strict_json.loads(text)
     if not isinstance(parsed, dict):
         raise MalformedRequest("The body must be a JSON object.")
     return parsed
+
+
+_FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
+
+
+def check_parameters(event: dict[str, Any]) -> None:
+    """Query and path values hold text as bodies do: no control characters, no lone surrogates (422).
+
+    A ``year`` is four digits (API.md): pydantic alone would read "2024.0" or " 2024" as 2024.
+    """
+    for source in ("queryStringParameters", "pathParameters"):
+        for name, value in (event.get(source) or {}).items():
+            problem = strict_json.text_problem(f"{name}{value}")
+            if problem:
+                raise InvalidInput.field(name, problem)
+            if name == "year" and not _FOUR_DIGITS.match(value):
+                raise InvalidInput.field(name, "must be a year of four digits, e.g. 2025")
 
 
 class _NotToBeRemembered(Exception):
@@ -200,7 +232,11 @@ def http_handler(app: APIGatewayHttpResolver, *, idempotency: bool = True) -> La
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
-            body = parse_body(event)
+            # A request no route matched (API Gateway's $default) is answered 404 or 405 whatever it carries.
+            body = None
+            if event.get("routeKey") != "$default":
+                check_parameters(event)
+                body = parse_body(event)
             key = _header(event, IDEMPOTENCY_HEADER)
             if idempotency and key is not None and _method(event) in _WRITE_METHODS:
                 return _resolve_idempotently(app, event, context, body, key)

@@ -15,6 +15,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.domain.errors import (
     CangerError,
@@ -22,10 +23,12 @@ from services.common.domain.errors import (
     FieldError,
     InvalidInput,
     MalformedRequest,
+    MethodNotAllowed,
     NotAllowed,
     NotAuthenticated,
     NotFound,
     TooLarge,
+    UnsupportedMediaType,
 )
 from services.common.observability import logger
 
@@ -37,8 +40,10 @@ _STATUS: dict[type[CangerError], tuple[int, str, str]] = {
     NotAuthenticated: (401, "Unauthorized", "unauthorized"),
     NotAllowed: (403, "Forbidden", "forbidden"),
     NotFound: (404, "Not found", "not-found"),
+    MethodNotAllowed: (405, "Method not allowed", "method-not-allowed"),
     Conflict: (409, "Conflict", "conflict"),
     TooLarge: (413, "Payload too large", "payload-too-large"),
+    UnsupportedMediaType: (415, "Unsupported media type", "unsupported-media-type"),
     InvalidInput: (422, "Unprocessable content", "validation"),
 }
 _INTERNAL = (500, "Internal server error", "internal")
@@ -69,15 +74,19 @@ def problem_body(error: CangerError) -> tuple[int, dict[str, Any]]:
     return status, body
 
 
-def _headers(status: int) -> dict[str, str]:
-    # A 401 tells the client how to authenticate (RFC 6750).
-    return {"WWW-Authenticate": 'Bearer realm="canger"'} if status == 401 else {}
+def _headers(error: CangerError, status: int) -> dict[str, str]:
+    # A 401 tells the client how to authenticate (RFC 6750); a 405 which methods the path has (RFC 9110).
+    if status == 401:
+        return {"WWW-Authenticate": 'Bearer realm="canger"'}
+    if isinstance(error, MethodNotAllowed):
+        return {"Allow": ", ".join(error.allowed)}
+    return {}
 
 
 def response(error: CangerError) -> Response:
     """A Powertools ``Response`` for a domain error (inside the resolver)."""
     status, body = problem_body(error)
-    return Response(status, CONTENT_TYPE, json.dumps(body, ensure_ascii=False), headers=_headers(status))
+    return Response(status, CONTENT_TYPE, json.dumps(body, ensure_ascii=False), headers=_headers(error, status))
 
 
 def lambda_response(error: CangerError) -> dict[str, Any]:
@@ -85,7 +94,7 @@ def lambda_response(error: CangerError) -> dict[str, Any]:
     status, body = problem_body(error)
     return {
         "statusCode": status,
-        "headers": {"Content-Type": CONTENT_TYPE, **_headers(status)},
+        "headers": {"Content-Type": CONTENT_TYPE, **_headers(error, status)},
         "body": json.dumps(body, ensure_ascii=False),
         "isBase64Encoded": False,
     }
@@ -147,3 +156,22 @@ def register(app: APIGatewayHttpResolver) -> None:
     def _unexpected(error: Exception) -> Response:
         logger.exception("unhandled error", error=type(error).__name__)
         return Response(_INTERNAL[0], CONTENT_TYPE, _internal_body())
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="Where in the request: `contact.phone`, `participants[0].hours`, `cursor`")
+    message: str
+
+
+class Problem(BaseModel):
+    """An ``application/problem+json`` document (RFC 9457); the one error shape of every operation."""
+
+    # Some problems carry one more member: `current_version` (stale `expected_version`), `existing_id`
+    # (a phone already registered) or `balance` (a disbursement beyond it).
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["urn:canger:problem:validation"])
+    title: str = Field(examples=["Unprocessable content"])
+    status: int = Field(ge=400, le=599, examples=[422])
+    detail: str = Field(examples=["The request has invalid fields."])
+    errors: list[FieldProblem] | None = Field(default=None, description="Validation problems only: one per field")

@@ -21,7 +21,7 @@ from services.stats.logic.counting import month_counter
 from services.stats.models import (
     AppealFigures,
     Figures,
-    Funding,
+    FundingFigures,
     MeetingFigures,
     MonthAppeals,
     MonthFigures,
@@ -74,7 +74,7 @@ def figures(counters: Mapping[str, int]) -> Figures:
         projects=ProjectFigures(
             started=n("projects_started"),
             by_kind={code.value: n(f"kind_{code.value}") for code in ProjectKind},
-            funding=Funding(
+            funding=FundingFigures(
                 total=n("funding_total"),
                 by_source={code.value: n(f"source_{code.value}") for code in FundingSource},
             ),

@@ -13,7 +13,7 @@ from services.stats.logic.figures import figures, months
 from services.stats.models import EveryScope, LiveFigures, MonthlyFigures
 
 _SCOPE = re.compile(r"^(city|street:(?P<street>[a-z0-9_]+)|community:(?P<community>[a-z0-9_]+))$")
-_REPORT = re.compile(r"^(?P<year>\d{4})(\.(?P<format>json|csv))?$")
+_REPORT = re.compile(r"^(?P<year>[0-9]{4})(\.(?P<format>csv))?$")
 
 
 def parse_scope(scope: str) -> str:
@@ -62,7 +62,7 @@ def every_scope(year: int) -> EveryScope:
 
 
 def report_file(name: str) -> tuple[bytes, str]:
-    """``"2025"`` or ``"2025.json"`` → the JSON report, ``"2025.csv"`` → the CSV; 404 otherwise."""
+    """``"2025"`` → the JSON report, ``"2025.csv"`` → the CSV; 404 otherwise (``"2025.json"`` too: API.md)."""
     match = _REPORT.match(name)
     if not match or not 2000 <= int(match.group("year")) <= 2100:
         raise NotFound("Reports are /v1/reports/<year> or /v1/reports/<year>.csv.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.domain.fields import UtcDateTime
 from services.common.domain.page import Page
@@ -86,7 +86,9 @@ class ServiceEntry(BaseModel):
     id: str
     title: str
     field: str
-    date: str  # YYYY-MM-DD, the Beijing-time day the activity started
+    date: str = Field(  # YYYY-MM-DD, the Beijing-time day the activity started
+        json_schema_extra={"format": "date"}, description="The Beijing-time day the activity started"
+    )
     hours: float
 
 
