@@ -26,7 +26,8 @@ from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from services import catalog
-from services.common.edge import api, problems
+from services.common.domain.reference import directory
+from services.common.edge import api, problems, strict_json
 from services.directory import logic as directory_logic
 
 DOCUMENT_PATH = Path(directory_logic.__file__).with_name("openapi.json")
@@ -149,7 +150,7 @@ def _problem_response(status: int) -> dict[str, Any]:
     return response
 
 
-def _statuses(method: str, route: catalog.Route) -> list[int]:
+def _statuses(method: str, route: catalog.Route, operation: dict[str, Any]) -> list[int]:
     """The problem statuses an operation can answer, from what the edge and the gateway do."""
     statuses = [422]  # every query or path value is checked, and bodies are validated
     if method in WRITE_METHODS:
@@ -158,14 +159,15 @@ def _statuses(method: str, route: catalog.Route) -> list[int]:
         statuses.append(401)
         if route.path != "/v1/me":  # any signed-in caller may ask who they are
             statuses.append(403)
-    if re.search(r"\{(?!year\})", route.path):  # a resource named in the path may not exist
+    names = {parameter["name"] for parameter in operation.get("parameters", [])}
+    if re.search(r"\{(?!year\})", route.path) or "team_id" in names:  # a resource it names may not exist
         statuses.append(404)
     return sorted(statuses)
 
 
 def _finish_operation(method: str, route: catalog.Route, operation: dict[str, Any]) -> None:
     responses = operation["responses"]
-    for status in _statuses(method, route):
+    for status in _statuses(method, route, operation):
         responses[str(status)] = _problem_response(status)
     operation["security"] = [] if route.public else [{"bearer": []}]
     if method in WRITE_METHODS:
@@ -173,9 +175,103 @@ def _finish_operation(method: str, route: catalog.Route, operation: dict[str, An
         for status, response in responses.items():
             if status.startswith("2"):
                 response.setdefault("headers", {})[api.REPLAYED_HEADER] = REPLAYED_HEADER
+    for parameter in operation.get("parameters", []):
+        if parameter["name"] == "community_id":
+            _only_known_communities(parameter["schema"])
+        if parameter["name"] == "scope":
+            parameter["schema"]["enum"] = _scopes()
     example = EXAMPLES.get(operation["operationId"])
     if example is not None:
         operation["requestBody"]["content"]["application/json"]["example"] = example
+
+
+def _only_known_communities(schema: dict[str, Any]) -> None:
+    # Communities are reference data (GET /v1/communities): say which ids exist, so that a client (and a
+    # fuzzer) knows another id is refused, rather than learning it from a 422.
+    ids = sorted(directory().communities)
+    if "anyOf" in schema:  # optional: [{"type": "string"...}, {"type": "null"}]
+        schema["anyOf"] = [{"type": "string", "enum": ids}, {"type": "null"}]
+    else:
+        schema["enum"] = ids
+
+
+def _scopes() -> list[str]:
+    places = directory()
+    return [
+        "city",
+        *(f"street:{s}" for s in sorted(places.streets)),
+        *(f"community:{c}" for c in sorted(places.communities)),
+    ]
+
+
+# What strict_json refuses in any text (API.md, "Bad input, precisely"), said as a JSON Schema pattern.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"].rpartition("/")[2]} if "$ref" in node else set()
+        return found.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def _text_rule(schema: dict[str, Any]) -> None:
+    """What strict_json holds every request to, in the schema: text without control characters, numbers
+    within ±10^15."""
+    if schema.get("type") == "string" and not {"enum", "format", "pattern", "const"} & set(schema):
+        schema["pattern"] = NO_CONTROL_CHARACTERS
+    if schema.get("type") in ("integer", "number"):
+        schema.setdefault("maximum", strict_json.MAX_MAGNITUDE)
+        schema.setdefault("minimum", -strict_json.MAX_MAGNITUDE)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(key, []):
+            _text_rule(branch)
+    if isinstance(schema.get("items"), dict):
+        _text_rule(schema["items"])
+    for value in schema.get("properties", {}).values():
+        _text_rule(value)
+
+
+def _request_schemas(document: dict[str, Any]) -> set[str]:
+    """Names of every schema a request body uses, directly or through others."""
+    schemas = document["components"]["schemas"]
+    pending = set().union(
+        *(_refs(o.get("requestBody", {})) for item in document["paths"].values() for o in item.values())
+    )
+    found: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending |= _refs(schemas[name]) - found
+    return found
+
+
+def _cross_field_rules(schemas: dict[str, Any]) -> None:
+    """Rules the models check across fields (their validators), said in JSON Schema as well."""
+    number, null = {"type": "number"}, {"type": "null"}
+    schemas["Location"]["allOf"] = [
+        {  # lat and lng together, or neither
+            "anyOf": [
+                {"properties": {"lat": number, "lng": number}, "required": ["lat", "lng"]},
+                {"properties": {"lat": null, "lng": null}},
+            ]
+        },
+        {  # an address, or coordinates
+            "anyOf": [
+                {"properties": {"address": {"type": "string"}}, "required": ["address"]},
+                {"properties": {"lat": number}, "required": ["lat"]},
+            ]
+        },
+    ]
+    # Lists whose entries must differ ("Listed twice" is a 422).
+    for name, field in (("NewVolunteer", "skills"), ("NewVolunteer", "team_ids"), ("NewMeeting", "appeal_ids")):
+        field_schema = schemas[name]["properties"][field]
+        for branch in [field_schema, *field_schema.get("anyOf", [])]:
+            if branch.get("type") == "array":
+                branch["uniqueItems"] = True
 
 
 def _problem_schemas() -> dict[str, Any]:
@@ -208,6 +304,17 @@ def merged() -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(name, None)
     schemas.update(_problem_schemas())
+    for name in _request_schemas(document):
+        schema = schemas[name]
+        _text_rule(schema)
+        if "community_id" in schema.get("properties", {}):
+            _only_known_communities(schema["properties"]["community_id"])
+    _cross_field_rules(schemas)
+    # A change must change something: a status or the beneficiaries covered (else 422).
+    schemas["ProjectChange"]["anyOf"] = [
+        {"required": ["status"], "properties": {"status": {"type": "string"}}},
+        {"required": ["beneficiaries_covered"], "properties": {"beneficiaries_covered": {"type": "integer"}}},
+    ]
     for function in catalog.http_functions():
         for route in function.routes:
             operation = document["paths"].get(route.path, {}).get(route.method.lower())

@@ -37,6 +37,7 @@ from services.common.domain.errors import (
     Conflict,
     InvalidInput,
     MalformedRequest,
+    NotFound,
     TooLarge,
     UnsupportedMediaType,
 )
@@ -133,15 +134,18 @@ _FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
 def check_parameters(event: dict[str, Any]) -> None:
     """Query and path values hold text as bodies do: no control characters, no lone surrogates (422).
 
-    A ``year`` is four digits (API.md): pydantic alone would read "2024.0" or " 2024" as 2024.
+    A ``year`` is four digits (API.md): pydantic alone would read "2024.0" or " 2024" as 2024. A path id
+    with such characters names nothing: 404.
     """
     for source in ("queryStringParameters", "pathParameters"):
         for name, value in (event.get(source) or {}).items():
-            problem = strict_json.text_problem(f"{name}{value}")
-            if problem:
-                raise InvalidInput.field(name, problem)
             if name == "year" and not _FOUR_DIGITS.match(value):
                 raise InvalidInput.field(name, "must be a year of four digits, e.g. 2025")
+            problem = strict_json.text_problem(f"{name}{value}")
+            if problem and source == "pathParameters":
+                raise NotFound("No such resource.")  # no id holds a control character
+            if problem:
+                raise InvalidInput.field(name, problem)
 
 
 class _NotToBeRemembered(Exception):
@@ -237,6 +241,9 @@ def http_handler(app: APIGatewayHttpResolver, *, idempotency: bool = True) -> La
             if event.get("routeKey") != "$default":
                 check_parameters(event)
                 body = parse_body(event)
+            if body is not None:
+                # The resolver parses the body again: hand it what strict_json read (2.0 is the integer 2).
+                event = {**event, "body": json.dumps(body, ensure_ascii=False), "isBase64Encoded": False}
             key = _header(event, IDEMPOTENCY_HEADER)
             if idempotency and key is not None and _method(event) in _WRITE_METHODS:
                 return _resolve_idempotently(app, event, context, body, key)

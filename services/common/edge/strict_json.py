@@ -76,7 +76,7 @@ def _integer(literal: str) -> int | _Rejected:
     return int(literal)
 
 
-def _float(literal: str) -> float | _Rejected:
+def _float(literal: str) -> float | int | _Rejected:
     value = float(literal)
     mantissa = literal.lower().split("e")[0]
     literal_is_zero = not any(c in "123456789" for c in mantissa)
@@ -84,7 +84,9 @@ def _float(literal: str) -> float | _Rejected:
         return _Rejected("must be between -10^15 and 10^15")
     if not literal_is_zero and abs(value) < MIN_MAGNITUDE:
         return _Rejected("is too close to zero to be kept (underflows to zero)")
-    return value
+    # JSON has one number type: 2.0 and 1e3 are the integers 2 and 1000 (as JSON Schema's "integer"
+    # says), so an integer field takes them; a decimal field takes an int just as well.
+    return int(value) if value.is_integer() else value
 
 
 def _constant(name: str) -> _Rejected:
