@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -53,25 +55,42 @@ def load_handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
     return getattr(importlib.import_module(module), attribute)
 
 
-_CONTEXT_KEYS = ("function_name", "function_memory_size", "function_arn", "function_request_id", "correlation_id")
+# In AWS each invocation has its process to itself; here functions run side by side in threads and share
+# one Powertools logger, whose Lambda-context keys are process-wide (and its thread-local keys are cleared
+# by every `inject_lambda_context`): the last invocation to start would name every log line. A filter on
+# the logger's handler writes this thread's invocation onto each record instead; record attributes are
+# what Powertools' formatter applies last.
+_INVOCATION: ContextVar[dict[str, Any] | None] = ContextVar("canger_local_invocation", default=None)
+
+
+class _NameTheInvocation(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.__dict__.update(_INVOCATION.get() or {})
+        return True
+
+
+@cache
+def _install_log_filter() -> None:
+    logger.registered_handler.addFilter(_NameTheInvocation())
 
 
 def invoke(function: catalog.Function, event: dict[str, Any]) -> Any:
     context = LambdaContext(function.name, function.memory_mb, str(uuid.uuid4()), function.timeout_seconds)
-    # In AWS each invocation has its process to itself; here functions run side by side in threads
-    # and share one Powertools logger, whose Lambda-context keys are process-wide: the last invocation
-    # to start would name every log line. Thread-local keys take precedence over them.
-    logger.thread_safe_append_keys(
-        function_name=context.function_name,
-        function_memory_size=context.memory_limit_in_mb,
-        function_arn=context.invoked_function_arn,
-        function_request_id=context.aws_request_id,
-        correlation_id=(event.get("requestContext") or {}).get("requestId"),
-    )
+    _install_log_filter()
+    keys = {
+        "function_name": context.function_name,
+        "function_memory_size": context.memory_limit_in_mb,
+        "function_arn": context.invoked_function_arn,
+        "function_request_id": context.aws_request_id,
+    }
+    request_id = (event.get("requestContext") or {}).get("requestId")
+    if request_id:
+        keys["correlation_id"] = request_id
+    token = _INVOCATION.set(keys)
     try:
         return load_handler(function.handler)(event, context)
     finally:
-        logger.thread_safe_remove_keys(_CONTEXT_KEYS)
+        _INVOCATION.reset(token)
 
 
 @dataclass(frozen=True)

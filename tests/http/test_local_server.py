@@ -83,9 +83,9 @@ def test_me_says_who_the_token_names(server):
     }
 
 
-def test_unknown_route_is_404_problem(server):
+def test_unknown_route_is_404_problem_and_a_known_path_with_another_method_405(server):
     assert_problem(requests.get(server.url("/v1/nothing-here"), timeout=5), 404)
-    assert_problem(requests.post(server.url("/v1/meta"), json={}, timeout=5), 404)
+    assert_problem(requests.post(server.url("/v1/meta"), json={}, timeout=5), 405)
 
 
 def test_meta_lists_every_enumeration_with_labels(server):
