@@ -185,14 +185,28 @@ def _finish_operation(method: str, route: catalog.Route, operation: dict[str, An
         operation["requestBody"]["content"]["application/json"]["example"] = example
 
 
-def _only_known_communities(schema: dict[str, Any]) -> None:
+COMMUNITY_REF = {"$ref": "#/components/schemas/CommunityId"}
+
+
+def _community_id_schema() -> dict[str, Any]:
     # Communities are reference data (GET /v1/communities): say which ids exist, so that a client (and a
-    # fuzzer) knows another id is refused, rather than learning it from a 422.
-    ids = sorted(directory().communities)
-    if "anyOf" in schema:  # optional: [{"type": "string"...}, {"type": "null"}]
-        schema["anyOf"] = [{"type": "string", "enum": ids}, {"type": "null"}]
+    # fuzzer) knows another id is refused rather than learning it from a 422.
+    return {
+        "type": "string",
+        "enum": sorted(directory().communities),
+        "description": "A community id from GET /v1/communities",
+    }
+
+
+def _only_known_communities(schema: dict[str, Any]) -> None:
+    kept = {k: v for k, v in schema.items() if k in ("description", "default")}
+    optional = any(branch.get("type") == "null" for branch in schema.get("anyOf", []))
+    schema.clear()
+    schema.update(kept)
+    if optional:
+        schema["anyOf"] = [COMMUNITY_REF, {"type": "null"}]
     else:
-        schema["enum"] = ids
+        schema.update(COMMUNITY_REF)
 
 
 def _scopes() -> list[str]:
@@ -304,6 +318,7 @@ def merged() -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(name, None)
     schemas.update(_problem_schemas())
+    schemas["CommunityId"] = _community_id_schema()
     for name in _request_schemas(document):
         schema = schemas[name]
         _text_rule(schema)
