@@ -81,6 +81,7 @@ REPLAYED_HEADER = {
     "schema": {"type": "string", "enum": ["true"]},
 }
 
+VOLUNTEER_PLACEHOLDER = "vol_FROM_REGISTER_VOLUNTEER"
 # Request bodies that work when sent with a city_admin token against the demo data (`make run`);
 # tests/http/test_openapi_document.py sends each of them. Path ids in examples come from earlier answers.
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -122,7 +123,8 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "started_at": "2025-05-01T09:00:00+08:00",
         "ended_at": "2025-05-01T11:30:00+08:00",
         "residents_served": 20,
-        "participants": [],
+        # No id is known before a volunteer is registered: this one is a placeholder (see the description).
+        "participants": [{"volunteer_id": VOLUNTEER_PLACEHOLDER, "hours": 2.5}],
     },
     "createProject": {
         "community_id": "cm_ninghe",
@@ -183,6 +185,11 @@ def _finish_operation(method: str, route: catalog.Route, operation: dict[str, An
     example = EXAMPLES.get(operation["operationId"])
     if example is not None:
         operation["requestBody"]["content"]["application/json"]["example"] = example
+        if VOLUNTEER_PLACEHOLDER in json.dumps(example):
+            operation["description"] += (
+                f" In the example, replace `{VOLUNTEER_PLACEHOLDER}` with a volunteer's id (registerVolunteer's"
+                " answer, or GET /v1/volunteers)."
+            )
 
 
 COMMUNITY_REF = {"$ref": "#/components/schemas/CommunityId"}
