@@ -61,7 +61,8 @@ bench: install web browser-deps
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/open_data.py
 
-# The generated contracts: the OpenAPI document the directory serves, and the events' JSON Schemas.
+# The generated contracts: the OpenAPI document the directory serves (and its copy and reference in
+# docs/), and the events' JSON Schemas.
 openapi: install
 	$(BIN)/canger openapi --write
 	$(BIN)/canger events --write

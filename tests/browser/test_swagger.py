@@ -1,0 +1,85 @@
+"""Swagger UI in a real browser (Debian's chromium driven by Playwright), served by Canger itself:
+it loads without the internet, takes a pasted token with Authorize, and "Try it out" on GET /v1/me works.
+
+``make test`` installs chromium and the CJK fonts when missing (``make browser-deps``); without them this
+test fails, not skips. The screenshot is kept in .artifacts/browser/swagger-me.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.http.conftest import ROOT, LocalServer, start_server, stop_server
+
+pytestmark = pytest.mark.http
+
+CHROMIUM = "/usr/bin/chromium"
+# Offline, quiet and container-safe: no sandbox (root in a container), no GPU, no QUIC, nothing fetched
+# in the background (no updates, no sync, no first-run pages).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / ".artifacts" / "browser"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[LocalServer]:
+    running = start_server(tmp_path_factory.mktemp("swagger-home"), "--empty")
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def test_swagger_ui_authorizes_with_a_pasted_token_and_tries_get_me(server, chromium):
+    token = server.sign("community_staff", community="cm_ninghe", sub="swagger-staff")
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    outside: list[str] = []  # every request must stay on this server: no CDN
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server.base_url) else None)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server.url("/docs"))
+        page.locator("#operations-directory-getMe").wait_for(timeout=30_000)
+
+        page.locator("button.authorize").first.click()
+        page.locator(".auth-container input").first.fill(token)
+        page.locator(".auth-btn-wrapper button.authorize").click()
+        page.locator(".auth-btn-wrapper button.btn-done").click()
+
+        operation = page.locator("#operations-directory-getMe")
+        operation.locator(".opblock-summary").click()
+        operation.locator("button.try-out__btn").click()
+        operation.locator("button.execute").click()
+        status = operation.locator(".live-responses-table .response .response-col_status").first
+        status.wait_for(timeout=30_000)
+        body = operation.locator(".live-responses-table .response-col_description pre").first.inner_text()
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        operation.locator(".live-responses-table").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "swagger-me.png"), full_page=False)
+        assert status.inner_text().strip() == "200"
+        assert '"sub": "swagger-staff"' in body
+        assert '"community_id": "cm_ninghe"' in body
+        assert outside == []
+        assert errors == []
+    finally:
+        context.close()
