@@ -147,3 +147,18 @@ def test_every_request_example_in_the_document_works_when_sent(server):
     for operation_id in ("updateProject", "addFunding", "addDisbursement", "addSession"):
         send(operation_id, project_id=project)
     assert set(examples) == sent
+
+
+def test_swagger_ui_and_its_assets_come_from_canger_itself(server):
+    page = requests.get(server.url("/docs"), timeout=5)
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "//" not in page.text.replace("<!doctype html>", "")  # no absolute URL: nothing from a CDN
+    script = requests.get(server.url("/docs/swagger-ui-bundle.js"), headers={"Accept-Encoding": "gzip"}, timeout=5)
+    assert (script.status_code, script.headers["Content-Encoding"]) == (200, "gzip")
+    assert script.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert "SwaggerUIBundle" in script.text
+    style = requests.get(server.url("/docs/swagger-ui.css"), timeout=5)
+    assert (style.status_code, style.headers["Content-Type"]) == (200, "text/css; charset=utf-8")
+    missing = requests.get(server.url("/docs/../../etc/passwd"), timeout=5)
+    assert missing.status_code == 404
+    assert requests.get(server.url("/docs/index.html"), timeout=5).status_code == 404
