@@ -199,3 +199,18 @@ def test_a_known_path_with_another_method_is_405_with_allow(server, admin, metho
 def test_an_unknown_path_is_404_whatever_the_method(server):
     for method in ("GET", "POST", "DELETE"):
         problem(requests.request(method, server.url("/v1/nothing-here"), timeout=30), 404)
+
+
+def test_an_integral_number_is_an_integer_as_json_schema_says(server):
+    # JSON has one number type; JSON Schema's "integer" admits 100.0 and 1e2. Money stays exact: 100 fen.
+    staff = server.headers("community_staff", community=NINGHE)
+    project = {"community_id": NINGHE, "kind": "care", "title": "助老餐", "year": 2025}
+    created = requests.post(server.url("/v1/projects"), json=project, headers=staff, timeout=30).json()
+    funding = {"source": "fiscal", "currency": "CNY", "received_on": "2025-01-15"}
+    for literal in ("100.0", "1e2", "1.00E+2"):
+        raw = json.dumps(funding)[:-1] + f', "amount": {literal}}}'
+        response = send(server, staff, raw, path=f"/v1/projects/{created['id']}/funding")
+        assert (response.status_code, response.json()["amount"]) == (201, {"amount": 100, "currency": "CNY"})
+    problem(
+        send(server, staff, json.dumps({**funding, "amount": 100.5}), path=f"/v1/projects/{created['id']}/funding"), 422
+    )

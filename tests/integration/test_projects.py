@@ -156,7 +156,7 @@ def test_roles(api):
 
 @pytest.mark.parametrize(
     ("amount", "currency"),
-    [(100.0, "CNY"), (0, "CNY"), (-5, "CNY"), (10**12 + 1, "CNY"), (100, "USD"), ("100", "CNY"), (True, "CNY")],
+    [(100.5, "CNY"), (0, "CNY"), (-5, "CNY"), (10**12 + 1, "CNY"), (100, "USD"), ("100", "CNY"), (True, "CNY")],
 )
 def test_bad_money_is_422_and_records_nothing(api, amount, currency):
     p = project(api)["id"]
