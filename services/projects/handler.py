@@ -33,7 +33,10 @@ TAGS = ["projects"]
     summary="Create a project",
     responses=created(Project),
     operation_id="createProject",
-    description="Community staff of that community or a city admin create a secretary-led, care or other project; it starts `planned`. 201 with `Location`.",
+    description=(
+        "Community staff of that community or a city admin create a secretary-led, care or other project; it starts"
+        " `planned`. 201 with `Location`."
+    ),
 )
 def create_project(body: inputs.NewProject) -> Response[Project]:
     project = projects.create(body, by=caller(app))
@@ -80,7 +83,10 @@ def get_project(project_id: str) -> Project:
     tags=TAGS,
     summary="Move a project on, or record beneficiaries covered",
     operation_id="updateProject",
-    description="Move a project on (`in_progress`, `completed`) or record the beneficiaries it covered. 409 for a move its status does not allow.",
+    description=(
+        "Move a project on (`in_progress`, `completed`) or record the beneficiaries it covered. 409 for a move its "
+        "status does not allow."
+    ),
 )
 def change_project(project_id: str, body: inputs.ProjectChange) -> Project:
     return projects.change(project_id, body, by=caller(app))
@@ -105,7 +111,10 @@ def add_funding(project_id: str, body: inputs.NewFunding) -> Response[Funding]:
     summary="Record a disbursement (409 beyond the balance)",
     responses=created(Disbursement),
     operation_id="addDisbursement",
-    description="Record a disbursement. More than the balance is 409 with `balance`, and nothing is recorded; concurrent disbursements never overdraw. 201 with `Location`.",
+    description=(
+        "Record a disbursement. More than the balance is 409 with `balance`, and nothing is recorded; concurrent "
+        "disbursements never overdraw. 201 with `Location`."
+    ),
 )
 def add_disbursement(project_id: str, body: inputs.NewDisbursement) -> Response[Disbursement]:
     disbursement = projects.add_disbursement(project_id, body, by=caller(app))

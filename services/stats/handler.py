@@ -31,9 +31,18 @@ def get_stats(
     return live.live(year, scope)
 
 
-@app.get("/v1/stats/<year>/months", tags=TAGS, summary="A year's figures by month (report time zone), for charts")
+@app.get(
+    "/v1/stats/<year>/months",
+    tags=TAGS,
+    summary="A year's figures by month (report time zone), for charts",
+    operation_id="getMonthlyStats",
+    description=(
+        "A calendar year's figures month by month (Beijing-time months), for charts: always twelve months, January "
+        "first; the months add up to the year's figures. Public."
+    ),
+)
 def get_monthly_stats(
-    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+    year: YearPath,
     scope: Annotated[str, Query(max_length=80, description="city | street:<id> | community:<id>")] = "city",
 ) -> MonthlyFigures:
     return live.monthly(year, scope)
@@ -43,9 +52,14 @@ def get_monthly_stats(
     "/v1/stats/<year>/scopes",
     tags=TAGS,
     summary="Live figures of a year for the city, every street and every community at once (the dashboard)",
+    operation_id="getEveryScope",
+    description=(
+        "Live figures of a year for the city, every street and every community in one answer (what the dashboard's "
+        "city view shows). Public."
+    ),
 )
 def get_every_scope(
-    year: Annotated[int, Path(ge=2000, le=2100, description="Calendar year in the report time zone")],
+    year: YearPath,
 ) -> EveryScope:
     return live.every_scope(year)
 

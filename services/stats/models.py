@@ -110,25 +110,25 @@ class Report(BaseModel):
 
 
 class MonthAppeals(BaseModel):
-    submitted: int
-    resolved: int
-    closed: int
+    submitted: int = Field(description="Appeals submitted in the month")
+    resolved: int = Field(description="Appeals resolved for the first time in the month")
+    closed: int = Field(description="Appeals that reached `closed` in the month")
 
 
 class MonthMeetings(BaseModel):
-    held: int
+    held: int = Field(description="Consultation meetings held in the month")
 
 
 class MonthVolunteers(BaseModel):
-    activities: int
-    hours: float
-    residents_served: int
+    activities: int = Field(description="Activities started in the month")
+    hours: float = Field(description="Participant hours (exact to a tenth of an hour)")
+    residents_served: int = Field(description="Residents served by the month's activities (person-times)")
 
 
 class MonthProjects(BaseModel):
-    funding: int
-    disbursed: int
-    sessions: int
+    funding: int = Field(description="Funding recorded with a date in the month, in fen")
+    disbursed: int = Field(description="Disbursements recorded with a date in the month, in fen")
+    sessions: int = Field(description="Service sessions held in the month")
 
 
 class MonthFigures(BaseModel):

@@ -1,8 +1,8 @@
 """Swagger UI in a real browser (Debian's chromium driven by Playwright), served by Canger itself:
 it loads without the internet, takes a pasted token with Authorize, and "Try it out" on GET /v1/me works.
 
-``make test`` installs chromium and the CJK fonts when missing (``make browser-deps``); without them this
-test fails, not skips. The screenshot is kept in .artifacts/browser/swagger-me.png.
+Chromium comes from tests/browser/conftest.py (``browser``), which ``make browser-deps`` makes possible;
+the screenshot is kept in .artifacts/browser/swagger-me.png.
 """
 
 from __future__ import annotations
@@ -15,19 +15,6 @@ from tests.http.conftest import ROOT, LocalServer, start_server, stop_server
 
 pytestmark = pytest.mark.http
 
-CHROMIUM = "/usr/bin/chromium"
-# Offline, quiet and container-safe: no sandbox (root in a container), no GPU, no QUIC, nothing fetched
-# in the background (no updates, no sync, no first-run pages).
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / ".artifacts" / "browser"
 
 
@@ -38,19 +25,9 @@ def server(tmp_path_factory) -> Iterator[LocalServer]:
     stop_server(running)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-def test_swagger_ui_authorizes_with_a_pasted_token_and_tries_get_me(server, chromium):
+def test_swagger_ui_authorizes_with_a_pasted_token_and_tries_get_me(server, browser):
     token = server.sign("community_staff", community="cm_ninghe", sub="swagger-staff")
-    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     outside: list[str] = []  # every request must stay on this server: no CDN
     page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server.base_url) else None)
