@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.callers import STAFF
 from tests.http.conftest import ROOT, LocalServer, start_server, stop_server
 
 pytestmark = pytest.mark.http
@@ -26,7 +27,7 @@ def server(tmp_path_factory) -> Iterator[LocalServer]:
 
 
 def test_swagger_ui_authorizes_with_a_pasted_token_and_tries_get_me(server, browser):
-    token = server.sign("community_staff", community="cm_ninghe", sub="swagger-staff")
+    token = server.sign(STAFF.named("swagger-staff"))
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     outside: list[str] = []  # every request must stay on this server: no CDN

@@ -9,6 +9,8 @@ import uuid
 import pytest
 import requests
 
+from tests.callers import ADMIN, STAFF
+
 pytestmark = pytest.mark.http
 
 NINGHE = "cm_ninghe"
@@ -17,7 +19,7 @@ NEW = {"community_id": NINGHE, "category": "other", "title": "坏了的路灯", 
 
 @pytest.fixture(scope="module")
 def admin(server):
-    return server.headers("city_admin", sub=f"bad-input-{uuid.uuid4().hex[:6]}")
+    return server.headers(ADMIN.named(f"bad-input-{uuid.uuid4().hex[:6]}"))
 
 
 def send(server, headers, raw: str | bytes, content_type="application/json", path="/v1/appeals", method="POST"):
@@ -123,7 +125,7 @@ def test_a_control_character_in_a_query_value_is_422(server, admin):
 
 
 def test_bad_writes_change_nothing(server):
-    staff = server.headers("community_staff", community=NINGHE, sub=f"bad-{uuid.uuid4().hex[:6]}")
+    staff = server.headers(STAFF.named(f"bad-{uuid.uuid4().hex[:6]}"))
     before = my_appeal_count(server, staff)
     for raw, content_type in [
         (json.dumps(NEW), "text/plain"),
@@ -203,7 +205,7 @@ def test_an_unknown_path_is_404_whatever_the_method(server):
 
 def test_an_integral_number_is_an_integer_as_json_schema_says(server):
     # JSON has one number type; JSON Schema's "integer" admits 100.0 and 1e2. Money stays exact: 100 fen.
-    staff = server.headers("community_staff", community=NINGHE)
+    staff = server.headers(STAFF)
     project = {"community_id": NINGHE, "kind": "care", "title": "助老餐", "year": 2025}
     created = requests.post(server.url("/v1/projects"), json=project, headers=staff, timeout=30).json()
     funding = {"source": "fiscal", "currency": "CNY", "received_on": "2025-01-15"}

@@ -14,6 +14,7 @@ import requests
 
 from canger_local import tokens
 from canger_local.gateway import Cors
+from tests.callers import ADMIN
 from tests.http.conftest import ROOT, start_server, stop_server
 
 pytestmark = pytest.mark.http
@@ -47,7 +48,7 @@ def test_a_preflight_from_another_origin_gets_no_cors_headers(server, origin):
 
 
 def test_a_request_from_a_local_origin_may_read_the_answer_and_its_headers(server):
-    headers = {**server.headers("city_admin"), "Origin": "http://localhost:5173"}
+    headers = {**server.headers(ADMIN), "Origin": "http://localhost:5173"}
     response = requests.post(server.url("/v1/appeals"), json=NEW, headers=headers, timeout=30)
     assert response.status_code == 201
     assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
@@ -114,7 +115,7 @@ def _log_lines(server) -> list[str]:
 
 def test_each_log_line_names_the_function_that_wrote_it(server):
     # Requests and the queue consumer run side by side; each line must still name its own function.
-    headers = server.headers("city_admin")
+    headers = server.headers(ADMIN)
 
     def submit():
         for _ in range(3):

@@ -16,6 +16,7 @@ import requests
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from canger_local import openapi
+from tests.callers import ADMIN, RESIDENT, STAFF
 
 pytestmark = pytest.mark.http
 
@@ -64,10 +65,8 @@ def test_the_generated_client_drives_the_appeal_flow(server, client_package):
     from canger_client.models.get_stats_scope import GetStatsScope
 
     resident_sub = f"client-resident-{uuid.uuid4().hex[:6]}"
-    resident = AuthenticatedClient(base_url=server.base_url, token=server.sign("resident", sub=resident_sub))
-    staff = AuthenticatedClient(
-        base_url=server.base_url, token=server.sign("community_staff", community="cm_ninghe", sub="client-staff")
-    )
+    resident = AuthenticatedClient(base_url=server.base_url, token=server.sign(RESIDENT.named(resident_sub)))
+    staff = AuthenticatedClient(base_url=server.base_url, token=server.sign(STAFF.named("client-staff")))
     public = Client(base_url=server.base_url)
     before = get_stats.sync(2026, client=public, scope=GetStatsScope("community:cm_ninghe"))
     assert isinstance(before, LiveFigures)
@@ -106,7 +105,7 @@ def test_the_generated_client_reads_a_problem(server, client_package):
     from canger_client.api.appeals import get_appeal
     from canger_client.models import Problem
 
-    admin = AuthenticatedClient(base_url=server.base_url, token=server.sign("city_admin"))
+    admin = AuthenticatedClient(base_url=server.base_url, token=server.sign(ADMIN))
     missing = get_appeal.sync("apl_01JAAAAAAAAAAAAAAAAAAAAAAA", client=admin)
     assert isinstance(missing, Problem)
     assert (missing.status, missing.type_) == (404, "urn:canger:problem:not-found")
@@ -121,7 +120,7 @@ def test_every_request_example_in_the_document_works_when_sent(server):
         for method, operation in item.items()
         if "requestBody" in operation
     }
-    admin = server.headers("city_admin", sub=f"examples-{uuid.uuid4().hex[:6]}")
+    admin = server.headers(ADMIN.named(f"examples-{uuid.uuid4().hex[:6]}"))
     sent: set[str] = set()
 
     def send(operation_id: str, **ids: str) -> dict:
