@@ -47,8 +47,10 @@ def test_schemathesis_finds_nothing(contract_server, caller):
         SEED,
         "--max-examples",
         "10",
+        # One worker: on Python 3.11, hypothesis' ast.parse in two threads at once can fail inside CPython
+        # ("AST constructor recursion depth mismatch", fixed in 3.12), which is an error of the run.
         "--workers",
-        "2",
+        "1",
         "--max-time",
         SECONDS_PER_ROLE,
         "--header",
