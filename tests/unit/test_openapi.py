@@ -62,7 +62,7 @@ def test_public_routes_need_no_token_and_others_need_the_bearer_scheme():
 def test_operation_ids_are_short_camel_case_and_unique():
     ids = [operation["operationId"] for _, _, operation in OPERATIONS]
     assert len(ids) == len(set(ids))
-    assert [i for i in ids if not re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+){0,3}", i)] == []
+    assert [i for i in ids if not re.fullmatch(r"[a-z]+(?:[A-Z0-9][a-z0-9]*){0,4}", i)] == []
     assert DOCUMENT["paths"]["/v1/appeals"]["post"]["operationId"] == "submitAppeal"
 
 
@@ -72,8 +72,10 @@ def test_every_operation_has_a_summary_and_a_description():
 
 
 def test_every_problem_answer_is_the_one_problem_schema():
-    for _, _, operation in OPERATIONS:
+    for path, _, operation in OPERATIONS:
         for status, response in operation["responses"].items():
+            if path.startswith("/open311/") and status in ("400", "404"):
+                continue  # GeoReport v2's own error array (API.md, "Open data")
             if int(status) >= 400:
                 assert (response["content"]) == {
                     "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}

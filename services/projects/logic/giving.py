@@ -25,7 +25,7 @@ from services.common.domain.errors import InvalidInput, NotFound
 from services.common.domain.reference import LABELS, FundingSource, ProjectKind, directory
 from services.common.observability import logger
 from services.projects.dal import giving as dal
-from services.projects.models.giving import Grant, GrantProgramme, Location, Organization, Package, yuan
+from services.projects.models.giving import BeneficiaryLocation, Grant, GrantProgramme, Organization, Package, yuan
 
 _FILE = re.compile(r"^(?P<year>[^.]+)\.json$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -74,7 +74,7 @@ def _grant(line: dal.FundingLine, project: dal.ProjectFacts) -> Grant:
         awardDate=line.received_on.isoformat(),
         fundingOrganization=[funder(line.source)],
         recipientOrganization=[recipient(project.community_id)],
-        beneficiaryLocation=[Location(name=_place(project))],
+        beneficiaryLocation=[BeneficiaryLocation(name=_place(project))],
         grantProgramme=[GrantProgramme(code=project.kind, title=kind)],
     )
 

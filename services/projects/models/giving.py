@@ -22,7 +22,7 @@ class Organization(BaseModel):
     name: str
 
 
-class Location(BaseModel):
+class BeneficiaryLocation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
@@ -47,7 +47,7 @@ class Grant(BaseModel):
     awardDate: str = Field(description="The day the funding was received, YYYY-MM-DD")
     fundingOrganization: list[Organization]
     recipientOrganization: list[Organization]
-    beneficiaryLocation: list[Location]
+    beneficiaryLocation: list[BeneficiaryLocation]
     grantProgramme: list[GrantProgramme]
 
 
