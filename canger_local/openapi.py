@@ -172,7 +172,10 @@ def _finish_operation(method: str, route: catalog.Route, operation: dict[str, An
     responses = operation["responses"]
     for status in _statuses(method, route, operation):
         if route.path.startswith(OPEN311) and str(status) in responses:
-            continue  # Open311 answers its 400 and 404 with the specification's own error array
+            # Open311 answers its 400 and 404 with the specification's own error array; a path value no
+            # route takes (a control character) is refused before it, as a problem.
+            responses[str(status)]["content"].update(_problem_response(status)["content"])
+            continue
         responses[str(status)] = _problem_response(status)
     operation["security"] = [] if route.public else [{"bearer": []}]
     if method in WRITE_METHODS:
@@ -181,6 +184,8 @@ def _finish_operation(method: str, route: catalog.Route, operation: dict[str, An
             if status.startswith("2"):
                 response.setdefault("headers", {})[api.REPLAYED_HEADER] = REPLAYED_HEADER
     for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query":
+            _text_rule(parameter["schema"])  # every query value is held to the text rule (api.check_parameters)
         if parameter["name"] == "community_id":
             _only_known_communities(parameter["schema"])
         if parameter["name"] == "scope":

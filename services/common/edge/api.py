@@ -134,16 +134,19 @@ _FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
 def check_parameters(event: dict[str, Any]) -> None:
     """Query and path values hold text as bodies do: no control characters, no lone surrogates (422).
 
-    A ``year`` is four digits (API.md): pydantic alone would read "2024.0" or " 2024" as 2024. A path id
-    with such characters names nothing: 404.
+    A ``year`` is four digits (API.md): pydantic alone would read "2024.0" or " 2024" as 2024.
     """
     for source in ("queryStringParameters", "pathParameters"):
         for name, value in (event.get(source) or {}).items():
             if name == "year" and not _FOUR_DIGITS.match(value):
                 raise InvalidInput.field(name, "must be a year of four digits, e.g. 2025")
+            if source == "pathParameters":
+                # A path value is looked up, never stored: the route answers 404 for what names nothing.
+                # Only a lone surrogate, which no lookup can even encode, is stopped here.
+                if strict_json.has_surrogate(value):
+                    raise NotFound("No such resource.")
+                continue
             problem = strict_json.text_problem(f"{name}{value}")
-            if problem and source == "pathParameters":
-                raise NotFound("No such resource.")  # no id holds a control character
             if problem:
                 raise InvalidInput.field(name, problem)
 

@@ -116,6 +116,13 @@ def _problems(value: Any, where: str, found: list[FieldError]) -> None:
             _problems(item, _path(where, index), found)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def has_surrogate(value: str) -> bool:
+    return bool(_SURROGATE.search(value))
+
+
 def text_problem(value: str) -> str | None:
     """Why a query or path value may not be used, or None: the same text rule as for bodies."""
     if _FORBIDDEN_TEXT.search(value):
