@@ -62,6 +62,10 @@ def configure_environment(endpoint_url: str | None) -> str:
     if not endpoint_url:
         from moto.server import ThreadedMotoServer  # imported only when embedding moto
 
+        from canger_local import moto_patches
+
+        # Transactions in O(their items), queries in O(their partition): see moto_patches.
+        moto_patches.apply()
         port = _free_port()
         ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False).start()
         endpoint_url = f"http://127.0.0.1:{port}"
