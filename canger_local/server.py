@@ -55,7 +55,10 @@ def configure_environment(endpoint_url: str | None) -> str:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    # Any region: botocore reads only AWS_DEFAULT_REGION, while Lambda (and many shells) set AWS_REGION,
+    # so AWS_REGION wins when both are set, and every client and resource follows it.
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = region
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "canger-local")

@@ -43,7 +43,7 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
                 "md5OfBody": m.get("MD5OfBody", ""),
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,
-                "awsRegion": "us-east-1",
+                "awsRegion": queue_arn.split(":")[3],
             }
             for m in messages
         ]
