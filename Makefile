@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python benchmarks/cold_start.py
 	$(BIN)/python benchmarks/request_cost.py
 	$(BIN)/python benchmarks/stats.py
+	$(BIN)/python benchmarks/local_scale.py
 
 # The generated contracts: the OpenAPI document the directory serves, and the events' JSON Schemas.
 openapi: install

@@ -57,7 +57,7 @@ class LocalServer:
         return self.base_url + path
 
 
-def start_server(home: Path, *args: str, endpoint_url: str | None = None) -> LocalServer:
+def start_server(home: Path, *args: str, endpoint_url: str | None = None, ready_seconds: float = 60) -> LocalServer:
     port = free_port()
     env = {**os.environ, "CANGER_HOME": str(home)}
     env.pop("AWS_ENDPOINT_URL", None)
@@ -72,7 +72,7 @@ def start_server(home: Path, *args: str, endpoint_url: str | None = None) -> Loc
         stderr=subprocess.STDOUT,
     )
     server = LocalServer(f"http://127.0.0.1:{port}", home, process)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + ready_seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError((home / f"server-{port}.log").read_text())
@@ -83,7 +83,7 @@ def start_server(home: Path, *args: str, endpoint_url: str | None = None) -> Loc
             pass
         time.sleep(0.2)
     process.kill()
-    raise RuntimeError("local server did not become ready in 60 s")
+    raise RuntimeError(f"local server did not become ready in {ready_seconds:.0f} s")
 
 
 @contextmanager
