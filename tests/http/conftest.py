@@ -79,8 +79,8 @@ def start_server(home: Path, *args: str, endpoint_url: str | None = None, ready_
         try:
             if requests.get(server.url("/_local/health"), timeout=1).status_code == 200:
                 return server
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or too busy loading demo data to answer within the second
         time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"local server did not become ready in {ready_seconds:.0f} s")
