@@ -61,6 +61,7 @@ from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     MockValidationException,
     MultipleTransactionsException,
+    ResourceNotFoundException,
     TooManyTransactionsException,
     TransactionCanceledException,
     TransactWriteSingleOpException,
@@ -332,15 +333,18 @@ def update_item(self: DynamoDBBackend, table_name: str, key: dict[str, Any], *ar
         return _ORIGINAL["update_item"](self, table_name, key, *args, **kwargs)
     finally:
         # Updates change the stored item in place, even (in moto) part way through a failing one.
-        table = self.tables.get(table_name)
-        if table is not None and getattr(table, _INDEX_MAPS, None):
-            try:
-                hash_key, range_key = self.get_keys_value(table, key)
-            except MockValidationException:
-                hash_key = None
-            item = _stored(table, hash_key, range_key) if hash_key is not None else None
-            if item is not None:
-                _index_item(table, item)
+        _index_updated(self, table_name, key)
+
+
+def _index_updated(backend: DynamoDBBackend, table_name: str, key: dict[str, Any]) -> None:
+    try:
+        table = backend.get_table(table_name)  # by name or ARN, as update_item finds it
+        hash_key, range_key = backend.get_keys_value(table, key)
+    except (ResourceNotFoundException, MockValidationException):
+        return  # the update failed before it could touch an item
+    item = _stored(table, hash_key, range_key)
+    if item is not None:
+        _index_item(table, item)
 
 
 # Applying -----------------------------------------------------------------------------------------
