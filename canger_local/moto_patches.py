@@ -50,7 +50,7 @@ import functools
 import inspect
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,7 +68,7 @@ from moto.dynamodb.exceptions import (
 )
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
-from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
 
 PATCHED_MOTO = "5.2.5"
 
@@ -269,7 +269,7 @@ def _index_map(table: Table, index_name: str, attribute: str) -> dict[DynamoType
 
 
 def _candidates(table: Table, hash_key: DynamoType | None, index_name: str | None, conditions: Any) -> list | None:
-    """The items that can match the query's partition key, in ``all_items`` order; None: let moto walk all."""
+    """The items that can match the query's partition key, in moto's order; None: let moto walk them all."""
     if not index_name:
         if hash_key is None:
             return None
@@ -278,7 +278,7 @@ def _candidates(table: Table, hash_key: DynamoType | None, index_name: str | Non
             return []
         if not table.range_key_attr:
             return [partition]
-        return sorted(partition.values(), key=lambda item: item.range_key)
+        return _in_order(list(partition.values()), lambda item: (item.range_key.cast_value,))
     index = next((i for i in table.all_indexes() if i.name == index_name), None)
     if index is None:
         return None  # moto answers with its own validation error
@@ -298,8 +298,28 @@ def _candidates(table: Table, hash_key: DynamoType | None, index_name: str | Non
             keys.discard(key)  # deleted, or moved to another partition of the index
             continue
         found.append(item)
-    found.sort(key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
-    return found
+    # The attributes moto sorts an index's items by (Table.query): the index's keys, then the table's.
+    range_keys = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+    if not range_keys and isinstance(index, GlobalSecondaryIndex) and table.range_key_attr:
+        range_keys = [table.range_key_attr]
+    elif not range_keys:
+        range_keys = [table.hash_key_attr]
+    order = table._generate_attr_to_sort_by([*partition_keys, table.hash_key_attr], [*range_keys, table.range_key_attr])
+    return _in_order(found, lambda item: tuple(item.attrs[name].cast_value for name in order))
+
+
+def _in_order(items: list[Item], key: Callable[[Item], tuple]) -> list[Item]:
+    """``items`` in the order moto's own sort will put them, sorted on plain values.
+
+    moto sorts with ``DynamoType`` comparisons, a few microseconds each: O(n log n) of them made a
+    community's listing three times slower at 20,000 appeals than at 2,000. Already in order, its sort
+    makes n - 1 comparisons. Where plain values do not compare (a missing attribute, mixed types),
+    moto's sort does all the work, as before.
+    """
+    try:
+        return sorted(items, key=key)
+    except (KeyError, TypeError):
+        return items
 
 
 def query(self: Table, *args: Any, **kwargs: Any) -> Any:
