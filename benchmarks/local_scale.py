@@ -71,6 +71,11 @@ class Server:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def cpu_seconds(self) -> float:
+        """The server's CPU time so far (user + system): what its work costs, whatever else the machine runs."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> float:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -222,7 +227,7 @@ def bench_appeals(total: int, actions: int, threads: int) -> bool:
         # Reliability: drained, every appeal listed exactly once, figures equal to what was done.
         drained = requests.post(srv.url("/_local/drain"), timeout=600).json()
         first_list, last_list = curve[0][2], listing_ms(srv, headers, watched)
-        rss = srv.rss_mb()
+        rss, cpu = srv.rss_mb(), srv.cpu_seconds()
 
         listed: Counter[str] = Counter()
         for community in communities:
@@ -269,6 +274,7 @@ def bench_appeals(total: int, actions: int, threads: int) -> bool:
         f"  server RSS at the end:              {rss:.0f} MB (budget {RSS_BUDGET_MB} MB) "
         f"{verdict(rss <= RSS_BUDGET_MB)}"
     )
+    print(f"  server CPU for all of it:           {cpu:.0f} s (load average now {os.getloadavg()[0]:.1f})")
     print(f"  drained:                            {drained}")
     reliable = drained.get("drained") is True and once and shown_ok
     ok &= reliable
@@ -286,13 +292,14 @@ def bench_appeals(total: int, actions: int, threads: int) -> bool:
 
 def bench_programme() -> bool:
     with server("--demo", "programme") as srv:
-        seconds = srv.ready_after
+        seconds, cpu = srv.ready_after, srv.cpu_seconds()
         said = [line for line in (srv.home / "server.log").read_text().splitlines() if "programme demo" in line]
         rss = srv.rss_mb()
     ok = seconds <= DEMO_BUDGET_SECONDS
     print(
         f"programme demo: ready {seconds:.0f} s after start (budget {DEMO_BUDGET_SECONDS} s) "
-        f"{'ok' if ok else 'OVER BUDGET'}"
+        f"{'ok' if ok else 'OVER BUDGET'}; the server used {cpu:.0f} s of CPU "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
     )
     print(f"  {said[0] if said else '(no summary printed)'}; RSS {rss:.0f} MB")
     return ok and bool(said)
@@ -348,7 +355,10 @@ def main() -> int:
     parser.add_argument("--parts", default="appeals,programme,consumer", help="which parts to run, comma-separated")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
-    print(f"local stack at scale (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+    print(
+        f"local stack at scale (python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the start)"
+    )
     ok = True
     if "appeals" in parts:
         ok &= bench_appeals(args.appeals, args.actions, args.threads)
