@@ -10,6 +10,7 @@ import base64
 import importlib
 import json
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -52,9 +53,17 @@ def load_handler(dotted: str) -> Callable[[dict[str, Any], Any], Any]:
     return getattr(importlib.import_module(module), attribute)
 
 
+# One invocation of a function at a time, as in one Lambda execution environment. A handler keeps state in
+# its module (Powertools' resolver holds the current event on the app), which AWS never shares between
+# concurrent requests; here the server's threads would, and a request could be answered from another's
+# event (seen in benchmarks/local_scale.py: 4 client threads, an appeal filed in the wrong community).
+_INVOKING = {function.name: threading.Lock() for function in catalog.FUNCTIONS}
+
+
 def invoke(function: catalog.Function, event: dict[str, Any]) -> Any:
     context = LambdaContext(function.name, function.memory_mb, str(uuid.uuid4()), function.timeout_seconds)
-    return load_handler(function.handler)(event, context)
+    with _INVOKING[function.name]:
+        return load_handler(function.handler)(event, context)
 
 
 @dataclass(frozen=True)
