@@ -60,6 +60,7 @@ bench: install web browser-deps
 	$(BIN)/python benchmarks/stats.py
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/open_data.py
+	$(BIN)/python benchmarks/local_scale.py
 
 # The generated contracts: the OpenAPI document the directory serves (and its copy and reference in
 # docs/), and the events' JSON Schemas.

@@ -1,6 +1,6 @@
 """``canger``: the local runner's command line.
 
-canger serve [--host 127.0.0.1] [--port 3000] [--empty] [--allow-origin ORIGIN]...
+canger serve [--host 127.0.0.1] [--port 3000] [--empty | --demo small|programme] [--allow-origin ORIGIN]...
 canger token --role ROLE [--community ID] [--street ID] [--sub SUB] [--ttl-seconds N]
 canger openapi [--write]
 canger events [--write]
@@ -57,7 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the whole API locally")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
-    serve.add_argument("--empty", action="store_true", help="reference data only, no demo data")
+    data = serve.add_mutually_exclusive_group()
+    data.add_argument("--empty", action="store_true", help="reference data only, no demo data")
+    data.add_argument(
+        "--demo",
+        choices=["small", "programme"],
+        default="small",
+        help="small: a few records of every kind (default); programme: a whole programme year, 44 communities",
+    )
     serve.add_argument(
         "--allow-origin",
         action="append",
@@ -90,10 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from canger_local.server import serve as run
 
+        demo = None if args.empty else args.demo
         run(
             args.host,
             args.port,
-            empty=args.empty,
+            demo=demo,
             on_ready=lambda port: _print_banner(args.host, port),
             allow_origins=tuple(args.allow_origins) if args.allow_origins else None,
         )

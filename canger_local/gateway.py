@@ -11,6 +11,7 @@ import importlib
 import json
 import logging
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -74,6 +75,13 @@ def _install_log_filter() -> None:
     logger.registered_handler.addFilter(_NameTheInvocation())
 
 
+# One invocation of a function at a time, as in one Lambda execution environment. A handler keeps state in
+# its module (Powertools' resolver holds the current event on the app), which AWS never shares between
+# concurrent requests; here the server's threads would, and a request could be answered from another's
+# event (seen in benchmarks/local_scale.py: 4 client threads, an appeal filed in the wrong community).
+_INVOKING = {function.name: threading.Lock() for function in catalog.FUNCTIONS}
+
+
 def invoke(function: catalog.Function, event: dict[str, Any]) -> Any:
     context = LambdaContext(function.name, function.memory_mb, str(uuid.uuid4()), function.timeout_seconds)
     _install_log_filter()
@@ -88,7 +96,8 @@ def invoke(function: catalog.Function, event: dict[str, Any]) -> Any:
         keys["correlation_id"] = request_id
     token = _INVOCATION.set(keys)
     try:
-        return load_handler(function.handler)(event, context)
+        with _INVOKING[function.name]:
+            return load_handler(function.handler)(event, context)
     finally:
         _INVOCATION.reset(token)
 

@@ -1,11 +1,16 @@
-"""One DynamoDB request at a time from the local server, because moto's transactions are not thread-safe.
+"""One DynamoDB request at a time from the local server, because moto is not thread-safe.
 
-moto runs ``TransactWriteItems`` by deep-copying each table it touches and, if a condition fails,
-putting the copy back. Two requests at once then lose writes: officer A's transaction commits while
-officer B's is between its copy and its rollback, and B's rollback restores the table as it was
+Unpatched moto runs ``TransactWriteItems`` by deep-copying each table it touches and, if a condition
+fails, putting the copy back. Two requests at once then lose writes: officer A's transaction commits
+while officer B's is between its copy and its rollback, and B's rollback restores the table as it was
 before A (seen in ``tests/http/test_appeals_http.py::test_two_officers_racing_exactly_one_wins``).
-DynamoDB itself has no such problem, so this guard lives in the local server only: every DynamoDB
-call its handlers make holds one lock, whether moto is embedded or an external ``moto_server``.
+``canger_local.moto_patches`` (applied to the embedded moto) replaces the copy with a journal of the
+transaction's own items, but that is still not isolation: a read in between would see half a
+transaction, a write to one of its items before its undo would be undone with it, and moto's dicts may
+change under a running Query. So the guard stays: with every DynamoDB call of the server's handlers,
+workers and demo loader holding one lock, each transaction is atomic to everyone else
+(``tests/integration/test_moto_guard.py``), whether moto is embedded or an external ``moto_server``.
+DynamoDB itself needs none of this, so the guard lives in the local server only.
 """
 
 from __future__ import annotations

@@ -79,8 +79,12 @@ def create_events(settings: Settings) -> Queues:
 
 def create_reports_bucket(settings: Settings) -> None:
     s3 = aws.client("s3")
+    region = s3.meta.region_name
+    # S3 wants the region named for any bucket outside us-east-1 (IllegalLocationConstraintException
+    # otherwise), and refuses it for us-east-1.
+    where = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
     try:
-        s3.create_bucket(Bucket=settings.reports_bucket)
+        s3.create_bucket(Bucket=settings.reports_bucket, **where)
     except ClientError as error:
         if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise

@@ -104,10 +104,11 @@ def aws_stack() -> Iterator[Any]:
     """moto with Canger's tables, bus, rule and queues, created from the CDK stack's definitions."""
     from moto import mock_aws
 
-    from canger_local import resources
+    from canger_local import moto_patches, resources
     from services.common.config import get_settings
     from services.common.data import aws
 
+    moto_patches.apply()  # as the local server's embedded moto: transactions cost their items, not tables
     with mock_aws():
         aws.reset_clients()
         get_settings.cache_clear()

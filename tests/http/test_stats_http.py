@@ -186,7 +186,9 @@ def test_live_figures_are_public_and_refuse_unknown_scopes(server):
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "scope"
 
 
-def test_nothing_is_lost_or_counted_twice_through_faults(tmp_path):
+@pytest.mark.parametrize("region", ["us-east-1", "ap-east-1"])
+def test_nothing_is_lost_or_counted_twice_through_faults(tmp_path, monkeypatch, region):
+    monkeypatch.setenv("AWS_REGION", region)  # the server's region (AWS_REGION wins over AWS_DEFAULT_REGION)
     with moto_server() as endpoint:
         proxy = FaultProxy(endpoint, seed=20261125)
         proxy_server, port = proxy.serve()

@@ -1,0 +1,417 @@
+"""Let moto's DynamoDB hold a programme's year: transactions cost their items, queries their partition.
+
+Applied by the local server when it embeds moto, and by the tests' in-process moto (``tests/conftest.py``);
+never in Lambda, never against a ``moto_server`` of its own process. Three changes to moto 5.2.5:
+
+1. ``TransactWriteItems``. moto deep-copies every table a transaction touches, so that it can put the
+   copy back if an item fails: the cost grows with the table, and moto's ``BaseModel`` tracker
+   (``Table.instances_tracked``) keeps every copy alive, so memory grows with tables x transactions (a bare
+   moto script: 1,000 two-item transactions → 2.4 GB). Here the same loop runs, in the same order and
+   with the same calls, but just before an item is written its current version (one item) goes into a
+   journal; if the transaction is cancelled the journal is played back, newest first. Nothing outlives the
+   call. What DynamoDB promises is kept: all or nothing (including on a validation error, where moto
+   itself rolls back), ``CancellationReasons`` in item order with ``None`` for items that passed,
+   ``ReturnValuesOnConditionCheckFailure``, one operation per item, at most 100 items, moto's own
+   validation errors. ``tests/integration/test_moto_transactions.py`` runs one corpus against patched and
+   unpatched moto and compares answers and tables. A table with a stream keeps moto's own code (its
+   stream records would need undoing too; Canger's tables have no stream).
+
+2. Instance tracking of items. moto appends every ``Item`` it creates to ``Item.instances_tracked`` (for its
+   dashboard) and never lets go: each put, each update's before-image, each query result's copy. Items
+   are not tracked here, so an overwritten item is garbage like any other object.
+
+3. ``Query``. moto's ``Table.query`` sorts the whole table and walks it for every Query, on the table or an
+   index. Here it is handed only the candidates: the partition itself for a table query; for an index
+   query, the items a map kept beside the table (index → partition key value → item keys) names. The map
+   is built on the first query of an index and then told of every put and update; a key whose item moved
+   to another partition or was deleted is dropped when a query meets it. moto's own code still does all
+   the matching, sorting, paging and filtering on those candidates, so the answer is the same.
+
+4. EventBridge delivery. For every event it delivers to a target, moto parses the eight default input
+   paths (``$.detail-type`` …) with ``jsonpath_ng.ext.parse``, which builds a whole parser each time
+   (0.8 ms a path on this machine: 6 ms of every PutEvents). The parsed paths are kept here; a parsed
+   path is only read by ``find``, so sharing it changes nothing.
+
+Locking: moto is not thread-safe (a query can iterate a partition while a put changes it, and a
+transaction's journal is only undone correctly if nobody writes in between), so the local server still
+serializes its DynamoDB calls with ``canger_local.moto_guard``; under it a transaction is atomic.
+
+When to drop: until moto's ``transact_write_items`` stops deep-copying tables (and ``Table.query``
+stops walking the whole table, and EventBridge delivery stops re-parsing its paths) — check on each
+moto upgrade. ``PATCHED_MOTO`` is the version this was written against;
+``test_moto_transactions.py::test_the_patch_is_rechecked_when_moto_changes`` fails when the installed
+moto differs, so whoever upgrades re-reads moto's code and drops or re-targets this.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import inspect
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonpath_ng.ext
+from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.exceptions import (
+    ConditionalCheckFailed,
+    MockValidationException,
+    MultipleTransactionsException,
+    ResourceNotFoundException,
+    TooManyTransactionsException,
+    TransactionCanceledException,
+    TransactWriteSingleOpException,
+)
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
+
+PATCHED_MOTO = "5.2.5"
+
+_ORIGINAL: dict[str, Any] = {
+    "transact_write_items": DynamoDBBackend.transact_write_items,
+    "update_item": DynamoDBBackend.update_item,
+    "put_item": Table.put_item,
+    "query": Table.query,
+    "all_items": Table.all_items,
+    "jsonpath_parse": jsonpath_ng.ext.parse,
+}
+_QUERY_SIGNATURE = inspect.signature(Table.query)
+_applied = False
+
+
+# 1. TransactWriteItems ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Journal:
+    """The items a transaction is about to write, as they were before it: what undoing needs."""
+
+    before: list[tuple[Table, DynamoType, DynamoType | None, Item | None]] = field(default_factory=list)
+
+    def remember(self, table: Table, key: dict[str, Any]) -> None:
+        # The transaction already read this key (backend.get_item), so it is a complete, valid key.
+        hash_key = DynamoType(key[table.hash_key_attr])
+        range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        current = table.get_item(hash_key, range_key)
+        # A copy: an update changes the stored item in place.
+        self.before.append((table, hash_key, range_key, copy.deepcopy(current)))
+
+    def undo(self) -> None:
+        for table, hash_key, range_key, item in reversed(self.before):
+            if item is not None:
+                if range_key is None:
+                    table.items[hash_key] = item  # type: ignore[assignment]  # moto types every partition as a dict
+                else:
+                    table.items[hash_key][range_key] = item
+                _index_item(table, item)
+            elif range_key is None:
+                table.items.pop(hash_key, None)
+            elif (partition := table.items.get(hash_key)) is not None:
+                partition.pop(range_key, None)
+                if not partition:
+                    del table.items[hash_key]  # as if the partition had never been written
+        self.before.clear()
+
+
+def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    """moto's ``DynamoDBBackend.transact_write_items`` with a journal of items instead of copies of tables.
+
+    The loop is moto 5.2.5's, line for line, so conditions, errors and their order are moto's.
+    """
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    for item in transact_items:
+        _, op = next(iter(item.items()))
+        table = self.tables.get(op["TableName"]) if isinstance(op, dict) and "TableName" in op else None
+        if table is not None and table.stream_shard is not None:
+            return _ORIGINAL["transact_write_items"](self, transact_items)
+
+    journal = _Journal()
+    target_items: set[tuple[str, str]] = set()
+
+    def check_unicity(table_name: str, key: dict[str, Any]) -> None:
+        item = (str(table_name), str(dict(sorted(key.items()))))
+        if item in target_items:
+            raise MultipleTransactionsException()
+        target_items.add(item)
+
+    errors: list[tuple[str, str, dict[str, Any]] | tuple[None, None, None]] = []  # [(Code, Message, Item), ..]
+    try:
+        for item in transact_items:
+            original_item: dict[str, Any] | None = None
+            if len(list(item.keys())) > 1:
+                raise TransactWriteSingleOpException
+            try:
+                op_type, op = next(iter(item.items()))
+                if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+                    raise ValueError("Unsupported transaction operation")
+
+                table_name = op["TableName"]
+                condition_expression = op.get("ConditionExpression")
+                expression_attribute_names = op.get("ExpressionAttributeNames")
+                expression_attribute_values = op.get("ExpressionAttributeValues")
+                return_values_on_condition_check_failure = op.get("ReturnValuesOnConditionCheckFailure")
+
+                if op_type == "Put":
+                    attrs = op["Item"]
+                    table = self.get_table(table_name)
+                    key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+                    if table.range_key_attr is not None:
+                        key[table.range_key_attr] = attrs[table.range_key_attr]
+                else:
+                    key = op["Key"]
+
+                check_unicity(table_name, key)
+
+                current = self.get_item(table_name, key)
+                if condition_expression is not None:
+                    condition_op = get_filter_expression(
+                        condition_expression, expression_attribute_names, expression_attribute_values
+                    )
+                    if not condition_op.expr(current):
+                        if return_values_on_condition_check_failure == "ALL_OLD" and current:
+                            original_item = current.to_json()["Attributes"]
+                        raise ConditionalCheckFailed(item=original_item)
+
+                if op_type in ("Put", "Delete", "Update"):
+                    journal.remember(self.get_table(table_name), key)
+                if op_type == "Put":
+                    self.put_item(
+                        table_name,
+                        op["Item"],
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                elif op_type == "Delete":
+                    self.delete_item(
+                        table_name,
+                        key,
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                elif op_type == "Update":
+                    self.update_item(
+                        table_name,
+                        key,
+                        update_expression=op["UpdateExpression"],
+                        condition_expression=condition_expression,
+                        expression_attribute_names=expression_attribute_names,
+                        expression_attribute_values=expression_attribute_values,
+                    )
+                errors.append((None, None, None))
+            except (MultipleTransactionsException, MockValidationException):
+                raise  # moto rolls back and re-raises: the outer handler undoes the journal
+            except ConditionalCheckFailed as e:
+                errors.append(("ConditionalCheckFailed", str(e.message), original_item))  # type: ignore[arg-type]
+            except Exception as e:  # moto reports any other failure as that item's reason
+                errors.append((type(e).__name__, str(e), original_item))  # type: ignore[arg-type]
+
+        if any(code is not None for code, _, _ in errors):
+            raise TransactionCanceledException(errors)
+    except BaseException:
+        # Unlike moto, a second operation in one item also undoes the items before it: DynamoDB
+        # validates the whole request before writing anything.
+        journal.undo()
+        raise
+    return None
+
+
+# 2. Items are not tracked -------------------------------------------------------------------------
+
+
+def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+    return object.__new__(cls)
+
+
+# 3. Queries walk their partition ------------------------------------------------------------------
+
+_INDEX_MAPS = "_canger_index_maps"  # Table attribute: {index name: (partition key attribute, {value: keys})}
+_narrowed = threading.local()  # during one query: (table, its candidate items)
+
+
+def _add(by_value: dict[DynamoType, set[tuple[Any, Any]]], attribute: str, item: Item) -> None:
+    value = item.attrs.get(attribute)
+    # Key attributes are strings, numbers or binary; any other type can never match a key condition.
+    if value is not None and value.type in ("S", "N", "B"):
+        by_value[value].add((item.hash_key, item.range_key))
+
+
+def _index_item(table: Table, item: Item) -> None:
+    """Tell the table's index maps (those built so far) where ``item`` now belongs."""
+    for attribute, by_value in getattr(table, _INDEX_MAPS, {}).values():
+        _add(by_value, attribute, item)
+
+
+def _stored(table: Table, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
+    partition = table.items.get(hash_key)  # .get: table.items is a defaultdict
+    if range_key is None or partition is None:
+        return partition if isinstance(partition, Item) else None
+    return partition.get(range_key)
+
+
+def _index_map(table: Table, index_name: str, attribute: str) -> dict[DynamoType, set[tuple[Any, Any]]]:
+    maps = table.__dict__.setdefault(_INDEX_MAPS, {})
+    known = maps.get(index_name)
+    if known is None or known[0] != attribute:
+        # The first query of this index (or it was re-created on another attribute): one walk, then kept up.
+        by_value: dict[DynamoType, set[tuple[Any, Any]]] = defaultdict(set)
+        for item in _ORIGINAL["all_items"](table):
+            _add(by_value, attribute, item)
+        maps[index_name] = (attribute, by_value)
+    return maps[index_name][1]
+
+
+def _candidates(table: Table, hash_key: DynamoType | None, index_name: str | None, conditions: Any) -> list | None:
+    """The items that can match the query's partition key, in moto's order; None: let moto walk them all."""
+    if not index_name:
+        if hash_key is None:
+            return None
+        partition = table.items.get(hash_key)
+        if partition is None:
+            return []
+        if not table.range_key_attr:
+            return [partition]
+        return _in_order(list(partition.values()), lambda item: (item.range_key.cast_value,))  # type: ignore[union-attr]  # a range table's items have one
+    index = next((i for i in table.all_indexes() if i.name == index_name), None)
+    if index is None:
+        return None  # moto answers with its own validation error
+    partition_keys = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
+    values = [value for name, value in conditions or [] if partition_keys == [name]]
+    if len(partition_keys) != 1 or len(values) != 1:
+        return None
+    attribute, value = partition_keys[0], values[0]
+    keys = _index_map(table, index_name, attribute).get(value)
+    if not keys:
+        return []
+    found: list[Item] = []
+    for key in list(keys):
+        item = _stored(table, *key)
+        if item is None or item.attrs.get(attribute) != value:
+            keys.discard(key)  # deleted, or moved to another partition of the index
+            continue
+        found.append(item)
+    # The attributes moto sorts an index's items by (Table.query): the index's keys, then the table's.
+    range_keys = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+    if not range_keys and isinstance(index, GlobalSecondaryIndex) and table.range_key_attr:
+        range_keys = [table.range_key_attr]
+    elif not range_keys:
+        range_keys = [table.hash_key_attr]
+    order = table._generate_attr_to_sort_by([*partition_keys, table.hash_key_attr], [*range_keys, table.range_key_attr])
+    return _in_order(found, lambda item: tuple(item.attrs[name].cast_value for name in order))
+
+
+def _in_order(items: list[Item], key: Callable[[Item], tuple]) -> list[Item]:
+    """``items`` in the order moto's own sort will put them, sorted on plain values.
+
+    moto sorts with ``DynamoType`` comparisons, a few microseconds each: O(n log n) of them made a
+    community's listing three times slower at 20,000 appeals than at 2,000. Already in order, its sort
+    makes n - 1 comparisons. Where plain values do not compare (a missing attribute, mixed types),
+    moto's sort does all the work, as before.
+    """
+    try:
+        return sorted(items, key=key)
+    except (KeyError, TypeError):
+        return items
+
+
+def query(self: Table, *args: Any, **kwargs: Any) -> Any:
+    bound = _QUERY_SIGNATURE.bind(self, *args, **kwargs).arguments
+    candidates = _candidates(self, bound.get("hash_key"), bound.get("index_name"), bound.get("hash_key_conditions"))
+    if candidates is None:
+        return _ORIGINAL["query"](self, *args, **kwargs)
+    outer = getattr(_narrowed, "current", None)
+    _narrowed.current = (self, candidates)
+    try:
+        return _ORIGINAL["query"](self, *args, **kwargs)
+    finally:
+        _narrowed.current = outer
+
+
+def all_items(self: Table) -> list[Item]:
+    current = getattr(_narrowed, "current", None)
+    if current is not None and current[0] is self:
+        return current[1]
+    return _ORIGINAL["all_items"](self)
+
+
+def put_item(self: Table, *args: Any, **kwargs: Any) -> Item:
+    item = _ORIGINAL["put_item"](self, *args, **kwargs)
+    _index_item(self, item)
+    return item
+
+
+def update_item(self: DynamoDBBackend, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Item:
+    try:
+        return _ORIGINAL["update_item"](self, table_name, key, *args, **kwargs)
+    finally:
+        # Updates change the stored item in place, even (in moto) part way through a failing one.
+        _index_updated(self, table_name, key)
+
+
+def _index_updated(backend: DynamoDBBackend, table_name: str, key: dict[str, Any]) -> None:
+    try:
+        table = backend.get_table(table_name)  # by name or ARN, as update_item finds it
+        hash_key, range_key = backend.get_keys_value(table, key)
+    except (ResourceNotFoundException, MockValidationException):
+        return  # the update failed before it could touch an item
+    item = _stored(table, hash_key, range_key)
+    if item is not None:
+        _index_item(table, item)
+
+
+# Applying -----------------------------------------------------------------------------------------
+
+
+def apply() -> None:
+    """Patch moto in this process (idempotent)."""
+    global _applied
+    if _applied:
+        return
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
+    Table.put_item = put_item  # type: ignore[method-assign]
+    Table.query = query  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]
+    Item.__new__ = staticmethod(_untracked_new)  # type: ignore[method-assign]
+    Item.instances_tracked.clear()  # type: ignore[attr-defined]
+    # moto imports ``parse`` from the module at each delivery, so replacing the module's attribute is enough.
+    jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(_ORIGINAL["jsonpath_parse"])
+    _applied = True
+
+
+def remove() -> None:
+    """Undo ``apply`` (the conformance test runs moto both ways in one process)."""
+    global _applied
+    if not _applied:
+        return
+    DynamoDBBackend.transact_write_items = _ORIGINAL["transact_write_items"]  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = _ORIGINAL["update_item"]  # type: ignore[method-assign]
+    Table.put_item = _ORIGINAL["put_item"]  # type: ignore[method-assign]
+    Table.query = _ORIGINAL["query"]  # type: ignore[method-assign]
+    Table.all_items = _ORIGINAL["all_items"]  # type: ignore[method-assign]
+    del Item.__new__  # back to BaseModel.__new__, which tracks
+    jsonpath_ng.ext.parse = _ORIGINAL["jsonpath_parse"]
+    _applied = False
+
+
+def applied() -> bool:
+    return _applied
+
+
+@contextmanager
+def unpatched() -> Iterator[None]:
+    """moto as it ships, for the duration (restores the previous state after)."""
+    was = _applied
+    remove()
+    try:
+        yield
+    finally:
+        if was:
+            apply()
