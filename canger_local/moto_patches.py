@@ -293,7 +293,9 @@ def _candidates(table: Table, hash_key: DynamoType | None, index_name: str | Non
     found: list[Item] = []
     for key in list(keys):
         item = _stored(table, *key)
-        if item is None or item.attrs.get(attribute) != value:
+        current = item.attrs.get(attribute) if item is not None else None
+        # `current is None` first: moto's DynamoType.__ne__ fails when compared with None.
+        if item is None or current is None or current != value:
             keys.discard(key)  # deleted, or moved to another partition of the index
             continue
         found.append(item)

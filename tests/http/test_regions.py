@@ -13,6 +13,7 @@ import requests
 
 from services.common.domain import years
 from services.common.domain.clock import utc_now
+from tests.callers import RESIDENT
 from tests.http.conftest import moto_server, start_server, stop_server
 
 pytestmark = pytest.mark.http
@@ -29,7 +30,7 @@ def test_the_local_server_starts_and_works_in_any_region(tmp_path, monkeypatch, 
             # When an appeal goes in, its event is counted and the yearly report is stored
             appeal = {"community_id": "cm_ninghe", "category": "medical", "title": "t", "description": "d"}
             created = requests.post(
-                server.url("/v1/appeals"), json=appeal, headers=server.headers("resident", sub="r-1"), timeout=30
+                server.url("/v1/appeals"), json=appeal, headers=server.headers(RESIDENT.named("r-1")), timeout=30
             )
             assert created.status_code == 201, created.text
             assert requests.post(server.url("/_local/drain"), timeout=120).json()["drained"] is True

@@ -71,22 +71,65 @@ def _errors(fmt: Format, status: int, description: str) -> Response[str]:
     return _json(rows, status) if fmt == "json" else _xml("errors", "error", rows, status)
 
 
-def _guarded(fmt: Format, render: Callable[[], Response[str]]) -> Response[str]:
-    """The specification's error format for what a client got wrong; anything else is the usual 500."""
+def _split(name: str) -> tuple[str, Format | None]:
+    """``"apl_01J….xml"`` → ``("apl_01J…", "xml")``; an unknown suffix gives no format."""
+    stem, _, suffix = name.rpartition(".")
+    return (stem, suffix) if suffix in ("json", "xml") else (name, None)  # type: ignore[return-value]
+
+
+def _serve(root: str, item: str | None, build: Callable[[], Any], *, unknown_suffix: str = "") -> Response[str]:
+    """The body of every Open311 route but discovery: what ``build()`` returns, in the format the path's
+    suffix asks for. One function serves both ``services.json`` and ``services.xml``, and
+    ``requests/{id}.json`` and ``.xml``, so the two formats cannot drift apart.
+
+    JSON is written as ``build()`` returns it; XML under ``<root>``, an ``<item>`` a row (``item=None``:
+    one object's fields directly under the root). What a client got wrong while building (``NotFound``,
+    ``InvalidInput``, ``MalformedRequest``) is the specification's error document in the same format;
+    anything else is the usual 500. A last segment with neither suffix (possible only where it is a path
+    parameter, ``requests/{id}.csv``) is a 404 in JSON saying ``unknown_suffix``.
+    """
+    # The path rather than a path parameter, since services.json and requests.xml have none. Routes are
+    # literal in API Gateway (and the local gateway), so services.xml's path always ends in ".xml"; and
+    # Powertools takes path parameters from this same path, so for services/{code}.xml the two agree.
+    fmt = _split(router.current_event.path)[1]
+    if fmt is None:
+        return _errors("json", 404, unknown_suffix)
     try:
-        return render()
+        body = build()
     except NotFound as error:
         return _errors(fmt, 404, error.detail)
     except InvalidInput as error:
         return _errors(fmt, 400, " ".join(e.message for e in error.errors) or error.detail)
     except MalformedRequest as error:
         return _errors(fmt, 400, error.detail)
+    return _json(body) if fmt == "json" else _xml(root, item, body)
 
 
-def _split(name: str) -> tuple[str, Format | None]:
-    """``"apl_01J….xml"`` → ``("apl_01J…", "xml")``; an unknown suffix gives no format."""
-    stem, _, suffix = name.rpartition(".")
-    return (stem, suffix) if suffix in ("json", "xml") else (name, None)  # type: ignore[return-value]
+Handler = Callable[..., Response[str]]
+
+
+def _get_json_and_xml(
+    document: str, *, summary: str, description: str, xml_description: str, operation_id: str, model: type, what: str
+) -> Callable[[Handler], Handler]:
+    """Registers one handler (whose body is ``_serve``) at ``<document>.json`` and ``<document>.xml``.
+
+    The XML twin differs only as the specification's formats do: "(XML)" in its summary, ``Xml`` at the
+    end of its operation id, ``text/xml`` responses, and its own description (it names the elements).
+    """
+
+    def register(handler: Handler) -> Handler:
+        for fmt, label, text in (("json", "JSON", description), ("xml", "XML", xml_description)):
+            router.get(
+                f"{BASE}/{document}.{fmt}",
+                tags=TAGS,
+                summary=f"{summary} ({label})",
+                description=text,
+                operation_id=operation_id + ("Xml" if fmt == "xml" else ""),
+                responses=_docs(model, what, xml=fmt == "xml"),
+            )(handler)
+        return handler
+
+    return register
 
 
 # --- discovery and services ------------------------------------------------------------------------
@@ -107,33 +150,17 @@ def get_discovery() -> Response[str]:
     return _json(open311.discovery(f"{proto}://{host}{BASE}").model_dump())
 
 
-def _services(fmt: Format) -> Response[str]:
-    rows = [service.model_dump() for service in open311.services()]
-    return _json(rows) if fmt == "json" else _xml("services", "service", rows)
-
-
-@router.get(
-    f"{BASE}/services.json",
-    tags=TAGS,
-    summary="Open311 services: one per appeal category (JSON)",
+@_get_json_and_xml(
+    "services",
+    summary="Open311 services: one per appeal category",
     description="GeoReport v2 GET Service List. `service_code` is the appeal category code.",
+    xml_description="GeoReport v2 GET Service List as `<services><service>…</service></services>`.",
     operation_id="listOpen311Services",
-    responses=_docs(Services, "The services", xml=False),
+    model=Services,
+    what="The services",
 )
-def list_services_json() -> Response[str]:
-    return _services("json")
-
-
-@router.get(
-    f"{BASE}/services.xml",
-    tags=TAGS,
-    summary="Open311 services: one per appeal category (XML)",
-    description="GeoReport v2 GET Service List as `<services><service>…</service></services>`.",
-    operation_id="listOpen311ServicesXml",
-    responses=_docs(Services, "The services", xml=True),
-)
-def list_services_xml() -> Response[str]:
-    return _services("xml")
+def list_services() -> Response[str]:
+    return _serve("services", "service", lambda: [service.model_dump() for service in open311.services()])
 
 
 @router.get(
@@ -147,15 +174,13 @@ def list_services_xml() -> Response[str]:
 def get_service_definition(
     service: Annotated[str, Path(description="<service_code>.json or <service_code>.xml")],
 ) -> Response[str]:
-    code, fmt = _split(service)
-    if fmt is None:
-        return _errors("json", 404, "Service definitions are services/<service_code>.json or .xml.")
-
-    def render() -> Response[str]:
-        definition = open311.service_definition(code).model_dump()
-        return _json(definition) if fmt == "json" else _xml("service_definition", None, definition)
-
-    return _guarded(fmt, render)
+    code, _ = _split(service)
+    return _serve(
+        "service_definition",
+        None,
+        lambda: open311.service_definition(code).model_dump(),
+        unknown_suffix="Service definitions are services/<service_code>.json or .xml.",
+    )
 
 
 # --- requests --------------------------------------------------------------------------------------
@@ -170,15 +195,6 @@ StartDate = Annotated[
 EndDate = Annotated[str | None, Query(description="Latest requested_datetime; at most 90 days after start_date")]
 StatusParam = Annotated[str | None, Query(description="open, closed, or both comma-separated; default both")]
 
-
-def _requests(fmt: Format, **arguments: str | None) -> Response[str]:
-    def render() -> Response[str]:
-        rows = [request_json(r) for r in open311.requests(**arguments)]
-        return _json(rows) if fmt == "json" else _xml("service_requests", "request", rows)
-
-    return _guarded(fmt, render)
-
-
 _REQUESTS_DESCRIPTION = (
     "GeoReport v2 GET Service Requests: public fields only (the title as description; city, street and "
     "community as address; lat/long rounded to 3 decimals). Submission times within a window of at most "
@@ -186,54 +202,33 @@ _REQUESTS_DESCRIPTION = (
 )
 
 
-@router.get(
-    f"{BASE}/requests.json",
-    tags=TAGS,
-    summary="Open311 service requests (JSON)",
+@_get_json_and_xml(
+    "requests",
+    summary="Open311 service requests",
     description=_REQUESTS_DESCRIPTION,
+    xml_description=_REQUESTS_DESCRIPTION + " As `<service_requests><request>…</request></service_requests>`.",
     operation_id="listOpen311Requests",
-    responses=_docs(ServiceRequests, "The service requests, newest first", xml=False),
+    model=ServiceRequests,
+    what="The service requests, newest first",
 )
-def list_requests_json(
+def list_requests(
     service_request_id: ServiceRequestIds = None,
     service_code: ServiceCodes = None,
     start_date: StartDate = None,
     end_date: EndDate = None,
     status: StatusParam = None,
 ) -> Response[str]:
-    return _requests(
-        "json",
-        service_request_id=service_request_id,
-        service_code=service_code,
-        start_date=start_date,
-        end_date=end_date,
-        status=status,
-    )
+    def rows() -> list[dict[str, Any]]:
+        found = open311.requests(
+            service_request_id=service_request_id,
+            service_code=service_code,
+            start_date=start_date,
+            end_date=end_date,
+            status=status,
+        )
+        return [request_json(r) for r in found]
 
-
-@router.get(
-    f"{BASE}/requests.xml",
-    tags=TAGS,
-    summary="Open311 service requests (XML)",
-    description=_REQUESTS_DESCRIPTION + " As `<service_requests><request>…</request></service_requests>`.",
-    operation_id="listOpen311RequestsXml",
-    responses=_docs(ServiceRequests, "The service requests, newest first", xml=True),
-)
-def list_requests_xml(
-    service_request_id: ServiceRequestIds = None,
-    service_code: ServiceCodes = None,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
-    status: StatusParam = None,
-) -> Response[str]:
-    return _requests(
-        "xml",
-        service_request_id=service_request_id,
-        service_code=service_code,
-        start_date=start_date,
-        end_date=end_date,
-        status=status,
-    )
+    return _serve("service_requests", "request", rows)
 
 
 @router.get(
@@ -245,12 +240,10 @@ def list_requests_xml(
     responses=_docs(ServiceRequests, "The request, in a list of one (XML with the .xml suffix)", xml=False),
 )
 def get_request(request: Annotated[str, Path(description="<service_request_id>.json or .xml")]) -> Response[str]:
-    request_id, fmt = _split(request)
-    if fmt is None:
-        return _errors("json", 404, "Service requests are requests/<service_request_id>.json or .xml.")
-
-    def render() -> Response[str]:
-        rows = [request_json(open311.request(request_id))]
-        return _json(rows) if fmt == "json" else _xml("service_requests", "request", rows)
-
-    return _guarded(fmt, render)
+    request_id, _ = _split(request)
+    return _serve(
+        "service_requests",
+        "request",
+        lambda: [request_json(open311.request(request_id))],
+        unknown_suffix="Service requests are requests/<service_request_id>.json or .xml.",
+    )
