@@ -15,6 +15,14 @@ class AppealFigures(BaseModel):
     escalated: int
     closed: int
     reopened: int
+    merged: int
+    supervised: int
+    extended: int
+    overdue: int
+    responded_in_time: int
+    response_rate: float | None
+    resolved_in_time: int
+    on_time_rate: float | None
     resolution_rate: float | None
     satisfaction_avg: float | None
     satisfaction_rate: float | None

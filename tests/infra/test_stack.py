@@ -252,3 +252,9 @@ def test_open_data_and_open311_routes_are_public(template):
         "GET /v1/open-data/360giving/{file}",
     ):
         assert routes[key].get("AuthorizationType", "NONE") == "NONE", key
+
+
+def test_the_layer_ships_the_holiday_calendar(template):
+    # Deadlines count China's working days from chinesecalendar: the functions import it from the layer.
+    layers = _resources(template, "AWS::Lambda::LayerVersion")
+    assert any("chinesecalendar" in layer["Properties"]["Description"] for layer in layers.values())
