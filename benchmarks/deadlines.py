@@ -38,7 +38,8 @@ from moto import mock_aws  # noqa: E402
 from canger_local import resources  # noqa: E402
 from services.appeals.dal import store  # noqa: E402
 from services.appeals.logic import deadlines, settings  # noqa: E402
-from services.appeals.models.resources import Appeal, Level, Status  # noqa: E402
+from services.appeals.models.records import AppealRecord  # noqa: E402
+from services.appeals.models.resources import Level, Status  # noqa: E402
 from services.common.config import get_settings  # noqa: E402
 from services.common.data import aws, dynamo  # noqa: E402
 from services.common.domain.clock import set_now  # noqa: E402
@@ -101,7 +102,7 @@ def seed(open_count: int, due: int) -> None:
     for n in range(open_count):
         community = communities[n % len(communities)]
         submitted = (EARLY if n < due else RECENT) + timedelta(seconds=n % 3600)
-        appeal = Appeal(
+        appeal = AppealRecord(
             id=new_id("apl"),
             community_id=community.id,
             street_id=community.street_id,

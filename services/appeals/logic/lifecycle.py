@@ -178,7 +178,7 @@ def is_level_staff(who: Principal, appeal: Appeal) -> bool:
     return False
 
 
-def authorize(who: Principal, appeal: Appeal, action: Action) -> None:
+def authorize(who: Principal, appeal: AppealRecord, action: Action) -> None:
     """Raise unless ``who`` may take ``action`` on ``appeal`` as it is now (404, then 403)."""
     if not can_see(who, appeal):
         raise NotFound("No such appeal.")

@@ -115,7 +115,7 @@ def _flag(appeal: AppealRecord, watched: tuple[str, datetime], now: datetime, *,
         _event(
             contract.AppealOverdue(
                 **_scope(flagged, now),
-                deadline=kind,  # type: ignore[arg-type]
+                deadline=kind,
                 deadline_at=deadline_at,
                 first=first,
             ),
