@@ -140,6 +140,11 @@ FUNCTIONS: tuple[Function, ...] = (
             *(Route("GET", f"/open311/v2/{document}", public=True) for document in OPEN311_DOCUMENTS),
             Route("GET", "/open311/v2/services/{service}", public=True),
             Route("GET", "/open311/v2/requests/{request}", public=True),
+            # Deadlines' configuration: the calendar is public, the policy is for staff (API.md).
+            Route("GET", "/v1/calendar/{year}", public=True),
+            Route("PUT", "/v1/calendar/{year}"),
+            Route("GET", "/v1/appeal-policy"),
+            Route("PUT", "/v1/appeal-policy"),
         ),
         access=_writer("APPEALS#"),
     ),
