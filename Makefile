@@ -61,6 +61,7 @@ bench: install web browser-deps
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/open_data.py
 	$(BIN)/python benchmarks/local_scale.py
+	$(BIN)/python benchmarks/deadlines.py
 
 # The generated contracts: the OpenAPI document the directory serves (and its copy and reference in
 # docs/), and the events' JSON Schemas.

@@ -83,6 +83,12 @@ REPLAYED_HEADER = {
 }
 
 VOLUNTEER_PLACEHOLDER = "vol_FROM_REGISTER_VOLUNTEER"
+APPEAL_PLACEHOLDER = "apl_FROM_SUBMIT_APPEAL"
+# No id is known before its record is made: examples name these placeholders, and say where the id comes from.
+PLACEHOLDERS = {
+    VOLUNTEER_PLACEHOLDER: "a volunteer's id (registerVolunteer's answer, or GET /v1/volunteers)",
+    APPEAL_PLACEHOLDER: "another open appeal's id of the same community (submitAppeal's answer, or GET /v1/appeals)",
+}
 # Request bodies that work when sent with a city_admin token against the demo data (`make run`);
 # tests/http/test_openapi_document.py sends each of them. Path ids in examples come from earlier answers.
 EXAMPLES: dict[str, dict[str, Any]] = {
@@ -100,6 +106,19 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "rateAppeal": {"satisfaction": 5, "comment": "修得很快"},
     "reopenAppeal": {"reason": "灯又坏了"},
     "closeAppeal": {"reason": "duplicate"},
+    "requestExtension": {"days": 3, "reason": "需协调供电部门，零件待到货"},
+    "decideExtension": {"approve": True, "note": "同意延期"},
+    "superviseAppeal": {"note": "群众反映强烈，请加快办理"},
+    "mergeAppeal": {"into": APPEAL_PLACEHOLDER, "note": "同一楼道灯问题"},
+    "putCalendar": {"holidays": ["2027-01-01", "2027-02-08"], "workdays": ["2027-02-06"]},
+    "putAppealPolicy": {
+        "respond_days": 1,
+        "handle_days": {"default": 5, "neighbour_dispute": 10},
+        "max_extension_days": 10,
+        "auto_escalate_overdue": False,
+        "duplicate_window_days": 30,
+        "duplicate_radius_m": 250,
+    },
     "recordMeeting": {
         "community_id": "cm_ninghe",
         "building": "3号楼",
@@ -193,11 +212,9 @@ def _finish_operation(method: str, route: catalog.Route, operation: dict[str, An
     example = EXAMPLES.get(operation["operationId"])
     if example is not None:
         operation["requestBody"]["content"]["application/json"]["example"] = example
-        if VOLUNTEER_PLACEHOLDER in json.dumps(example):
-            operation["description"] += (
-                f" In the example, replace `{VOLUNTEER_PLACEHOLDER}` with a volunteer's id (registerVolunteer's"
-                " answer, or GET /v1/volunteers)."
-            )
+        for placeholder, what in PLACEHOLDERS.items():
+            if placeholder in json.dumps(example):
+                operation["description"] += f" In the example, replace `{placeholder}` with {what}."
 
 
 COMMUNITY_REF = {"$ref": "#/components/schemas/CommunityId"}

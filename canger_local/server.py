@@ -5,9 +5,9 @@
           └── werkzeug HTTP server ──► gateway (routes, JWT) ──► lambda_handler
                                         worker (queue → consumer, schedules, drain)
 
-Local-only routes: ``GET /_local/health``, ``POST /_local/drain``, ``POST /_local/schedules/<name>``.
-The dashboard (``web/dist``) is at ``/`` (``static``). ``GET /docs``, Swagger UI, is the directory
-function's, as in AWS.
+Local-only routes: ``GET /_local/health``, ``POST /_local/drain``, ``POST /_local/schedules/<name>``,
+``POST /_local/clock`` (moves "now" for every function and job). The dashboard (``web/dist``) is at ``/``
+(``static``). ``GET /docs``, Swagger UI, is the directory function's, as in AWS.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -31,11 +32,13 @@ from canger_local.worker import Worker
 from services import catalog
 from services.common.config import get_settings
 from services.common.data import aws
+from services.common.domain import clock
 from services.common.domain.errors import CangerError, InvalidInput, MalformedRequest, NotFound
 from services.common.edge import problems
 from services.common.observability import logger
 
 _EMBEDDED: Any = None  # the embedded moto, while it runs
+_AWARE: TypeAdapter[AwareDatetime] = TypeAdapter(AwareDatetime)
 
 
 def configure_environment(endpoint_url: str | None) -> str:
@@ -115,6 +118,8 @@ class LocalStack:
                 return _json(200, self.worker.drain())
             if path.startswith("/_local/schedules/") and request.method == "POST":
                 return self.run_schedule(path.removeprefix("/_local/schedules/"), request)
+            if path == "/_local/clock" and request.method == "POST":
+                return set_clock(request)
             if path.startswith("/_local/"):
                 return _problem(NotFound("No such local route."))
             if request.method in ("GET", "HEAD") and (page := static.response(path)) is not None:
@@ -149,6 +154,27 @@ class LocalStack:
             if not isinstance(payload, dict):
                 return _problem(InvalidInput.field("body", "The schedule input must be a JSON object."))
         return _json(200, {"schedule": name, "result": self.worker.run_schedule(name, payload)})
+
+
+def set_clock(request: Request) -> Response:
+    """``{"now": "2025-09-30T10:00:00+08:00"}`` moves the one clock (``services.common.domain.clock``) that
+    every handler and job in this process reads; ``{"now": null}`` is the real clock again. Tokens are still
+    checked against the real time: they were issued by it."""
+    try:
+        payload = json.loads(request.get_data() or b"null")
+    except ValueError:
+        return _problem(MalformedRequest("The body is not valid JSON."))
+    if not isinstance(payload, dict) or "now" not in payload:
+        return _problem(InvalidInput.field("now", 'Send {"now": <RFC 3339 time>} or {"now": null}.'))
+    try:
+        if payload["now"] is not None and not isinstance(payload["now"], str):
+            raise ValueError("not text")
+        moment = None if payload["now"] is None else _AWARE.validate_python(payload["now"])
+    except (ValueError, ValidationError):
+        return _problem(InvalidInput.field("now", "Must be an RFC 3339 time with an offset, or null."))
+    now = clock.set_now(moment)
+    logger.info("local clock set", moved=clock.is_moved())
+    return _json(200, {"now": clock.to_rfc3339(now), "moved": clock.is_moved()})
 
 
 def serve(

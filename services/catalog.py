@@ -6,13 +6,15 @@ import paths and imports none of them.
 
     function          kind       trigger
     directory-api     http       GET /v1/meta, /v1/communities, /v1/me, /openapi.json, /docs, unmatched routes
-    appeals-api       http       /v1/appeals…, /v1/meetings…, /open311/v2/… (public)
+    appeals-api       http       /v1/appeals…, /v1/meetings…, /v1/calendar/{year}, /v1/appeal-policy,
+                                 /open311/v2/… (public)
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
     projects-api      http       /v1/projects…, /v1/open-data/360giving/{year}.json (public)
     stats-api         http       GET /v1/stats/{year}[/months|/scopes], /v1/reports/{report} (public)
     stats-consumer    queue      canger-events, batches of 100
     yearly-metrics    schedule   daily 01:00 Asia/Shanghai
     outbox-relay      schedule   every minute (services/platform: shared jobs)
+    appeal-deadlines  schedule   every 15 minutes (the appeals service's own job)
 
 The three kinds are three types (``HttpFunction``, ``QueueFunction``, ``ScheduledFunction``), so a
 function cannot have routes and a schedule at once, and ``tests/unit/test_catalog.py`` fails when the
@@ -96,7 +98,7 @@ class ScheduledFunction(Function):
 
 
 OPEN311_DOCUMENTS = ("discovery.json", "services.json", "services.xml", "requests.json", "requests.xml")
-APPEAL_ACTIONS = ("assign", "escalate", "resolve", "rate", "reopen", "close")
+APPEAL_ACTIONS = ("assign", "escalate", "resolve", "rate", "reopen", "close", "supervise", "merge")
 
 
 def _writer(prefix: str) -> Access:
@@ -132,6 +134,8 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/appeals/{appeal_id}"),
             Route("GET", "/v1/appeals/{appeal_id}/history"),
             *(Route("POST", f"/v1/appeals/{{appeal_id}}/{action}") for action in APPEAL_ACTIONS),
+            Route("POST", "/v1/appeals/{appeal_id}/extension-requests"),
+            Route("POST", "/v1/appeals/{appeal_id}/extension-requests/{request_id}/decide"),
             Route("POST", "/v1/meetings"),
             Route("GET", "/v1/meetings"),
             Route("GET", "/v1/meetings/{meeting_id}"),
@@ -139,6 +143,11 @@ FUNCTIONS: tuple[Function, ...] = (
             *(Route("GET", f"/open311/v2/{document}", public=True) for document in OPEN311_DOCUMENTS),
             Route("GET", "/open311/v2/services/{service}", public=True),
             Route("GET", "/open311/v2/requests/{request}", public=True),
+            # Deadlines' configuration: the calendar is public, the policy is for staff (API.md).
+            Route("GET", "/v1/calendar/{year}", public=True),
+            Route("PUT", "/v1/calendar/{year}"),
+            Route("GET", "/v1/appeal-policy"),
+            Route("PUT", "/v1/appeal-policy"),
         ),
         access=_writer("APPEALS#"),
     ),
@@ -225,6 +234,17 @@ FUNCTIONS: tuple[Function, ...] = (
         schedule=Schedule("outbox-relay", "rate(1 minute)"),
         access=Access(records_prefixes=("OUTBOX#",), records_write=True, publishes_events=True),
         timeout_seconds=60,
+    ),
+    # The appeals service's own job, not a platform one: it changes appeal records by the appeals' rules
+    # (overdue, history, escalation) in the same transactions as the API, through the same data layer.
+    ScheduledFunction(
+        name="appeal-deadlines",
+        handler="services.appeals.deadlines.lambda_handler",
+        service="appeals",
+        description="Flags appeals whose respond_by or due_at passed unmet; escalates them if the policy says so",
+        schedule=Schedule("appeal-deadlines", "rate(15 minutes)"),
+        access=Access(records_prefixes=("APPEALS#", "OUTBOX#"), records_write=True, publishes_events=True),
+        timeout_seconds=300,
     ),
 )
 

@@ -105,13 +105,19 @@ def aws_stack() -> Iterator[Any]:
     from moto import mock_aws
 
     from canger_local import moto_patches, resources
+    from services.appeals.logic import settings as appeal_settings
     from services.common.config import get_settings
     from services.common.data import aws
+    from services.common.domain import clock
 
     moto_patches.apply()  # as the local server's embedded moto: transactions cost their items, not tables
     with mock_aws():
         aws.reset_clients()
         get_settings.cache_clear()
+        # Fresh tables: nothing a function instance kept from the last test's tables may carry over.
+        appeal_settings.forget()
         queues = resources.create_all(get_settings())
         yield queues
     aws.reset_clients()
+    appeal_settings.forget()
+    clock.set_now(None)

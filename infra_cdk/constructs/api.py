@@ -69,6 +69,7 @@ class HttpApi(Construct):
                     apigw.CorsHttpMethod.GET,
                     apigw.CorsHttpMethod.POST,
                     apigw.CorsHttpMethod.PATCH,
+                    apigw.CorsHttpMethod.PUT,  # the calendar and the appeal policy
                 ],
                 allow_headers=["authorization", "content-type", "idempotency-key"],
                 expose_headers=["location", "idempotent-replayed"],

@@ -3,11 +3,23 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import AwareDatetime
 
-from services.appeals.logic import appeals, meetings
+from services.appeals.logic import appeals, meetings, oversight, settings
 from services.appeals.models import inputs
-from services.appeals.models.resources import Action, Appeal, AppealList, History, Meeting, MeetingList, Status
+from services.appeals.models.resources import (
+    Action,
+    Appeal,
+    AppealList,
+    ExtensionRequest,
+    History,
+    Meeting,
+    MeetingList,
+    Status,
+    SubmittedAppeal,
+)
+from services.appeals.models.settings import AppealPolicy, CalendarBody, CalendarYear
 from services.appeals.routes import open311
 from services.common.domain.reference import AppealCategory
 from services.common.edge import responses
@@ -22,15 +34,16 @@ TAGS = ["appeals"]
 @app.post(
     "/v1/appeals",
     tags=TAGS,
-    summary="Submit an appeal",
-    responses=created(Appeal),
+    summary="Submit an appeal; possible duplicates come back",
+    responses=created(SubmittedAppeal),
     operation_id="submitAppeal",
     description=(
         "Residents, grid workers, community staff and city admins file an appeal; grid workers and staff only in "
-        "their own community. It starts `submitted` at level `community`. 201 with `Location`."
+        "their own community. It starts `submitted` at level `community` with a `respond_by`. 201 with `Location`; the "
+        "body lists `possible_duplicates` (similar open appeals of the same community and category)."
     ),
 )
-def submit_appeal(body: inputs.NewAppeal) -> Response[Appeal]:
+def submit_appeal(body: inputs.NewAppeal) -> Response[SubmittedAppeal]:
     appeal = appeals.submit(body, by=caller(app))
     return responses.created(appeal, f"/v1/appeals/{appeal.id}")
 
@@ -52,8 +65,14 @@ def list_appeals(
     year: YearParam = None,
     limit: Limit = 20,
     cursor: Cursor = None,
+    overdue: Annotated[bool | None, Query(description="Only appeals overdue in their current cycle")] = None,
+    supervised: Annotated[bool | None, Query(description="Only supervised (督办) appeals")] = None,
+    due_before: Annotated[AwareDatetime | None, Query(description="Only appeals due before this time")] = None,
 ) -> AppealList:
     return appeals.list_appeals(
+        overdue=overdue,
+        supervised=supervised,
+        due_before=due_before,
         by=caller(app),
         community_id=community_id,
         status=status,
@@ -170,6 +189,61 @@ def close(appeal_id: str, body: inputs.Close) -> Appeal:
 
 
 @app.post(
+    "/v1/appeals/<appeal_id>/extension-requests",
+    tags=TAGS,
+    summary="Ask the level above for more working days",
+    responses=created(ExtensionRequest),
+    operation_id="requestExtension",
+    description=(
+        "Staff of the appeal's level ask for 1-10 more working days while it is `assigned` with a `due_at`; one "
+        "pending request at a time (409); approved days beyond the policy's `max_extension_days`: 422."
+    ),
+)
+def request_extension(appeal_id: str, body: inputs.RequestExtension) -> Response[ExtensionRequest]:
+    request = oversight.request_extension(appeal_id, body, by=caller(app))
+    return Response(201, "application/json", request)
+
+
+@app.post(
+    "/v1/appeals/<appeal_id>/extension-requests/<request_id>/decide",
+    tags=TAGS,
+    summary="The level above approves or rejects an extension",
+    operation_id="decideExtension",
+    description=(
+        "The street's officer for a community-level appeal, a city admin otherwise. Approved: `due_at` moves by "
+        "the requested working days."
+    ),
+)
+def decide_extension(appeal_id: str, request_id: str, body: inputs.DecideExtension) -> Appeal:
+    return oversight.decide_extension(appeal_id, request_id, body, by=caller(app))
+
+
+@app.post(
+    "/v1/appeals/<appeal_id>/supervise",
+    tags=TAGS,
+    summary="Supervise (督办): street officers and the city",
+    operation_id="superviseAppeal",
+    description="A street officer of its street or a city admin flags the appeal as supervised; any state but closed.",
+)
+def supervise(appeal_id: str, body: inputs.Supervise) -> Appeal:
+    return oversight.supervise(appeal_id, body, by=caller(app))
+
+
+@app.post(
+    "/v1/appeals/<appeal_id>/merge",
+    tags=TAGS,
+    summary="Merge (并单) into another open appeal",
+    operation_id="mergeAppeal",
+    description=(
+        "Staff of the appeal's level close it as `merged` into another open appeal of the same community that is "
+        "not merged itself (else 422 `into`); the target gains `merged_ids` and `supporters`."
+    ),
+)
+def merge(appeal_id: str, body: inputs.Merge) -> Appeal:
+    return oversight.merge(appeal_id, body, by=caller(app))
+
+
+@app.post(
     "/v1/meetings",
     tags=["meetings"],
     summary="Record a building consultation meeting",
@@ -208,6 +282,56 @@ def list_meetings(
 )
 def get_meeting(meeting_id: str) -> Meeting:
     return meetings.get(meeting_id, by=caller(app))
+
+
+CalendarYearParam = Annotated[int, Path(ge=2000, le=2100, description="Calendar year")]
+
+
+@app.get(
+    "/v1/calendar/<year>",
+    tags=["deadlines"],
+    summary="A year's holidays and make-up working days (public)",
+    operation_id="getCalendar",
+    description=(
+        "The working-day calendar deadlines count by: statutory holidays and weekend make-up working days (调休), "
+        "from the built-in calendar, the city's own, or `weekends_only` (with a warning) where nothing is known."
+    ),
+)
+def get_calendar(year: CalendarYearParam) -> CalendarYear:
+    return settings.get_calendar(year)
+
+
+@app.put(
+    "/v1/calendar/<year>",
+    tags=["deadlines"],
+    summary="Set a year's calendar (city_admin)",
+    operation_id="putCalendar",
+    description="A city admin replaces that year's holidays and make-up working days; deadlines set later use it.",
+)
+def put_calendar(year: CalendarYearParam, body: CalendarBody) -> CalendarYear:
+    return settings.put_calendar(year, body, by=caller(app))
+
+
+@app.get(
+    "/v1/appeal-policy",
+    tags=["deadlines"],
+    summary="Time limits, auto-escalation and duplicate hints",
+    operation_id="getAppealPolicy",
+    description="Working days to respond and to handle (per category), extension limit, auto-escalation, hints.",
+)
+def get_policy() -> AppealPolicy:
+    return settings.get_policy(by=caller(app))
+
+
+@app.put(
+    "/v1/appeal-policy",
+    tags=["deadlines"],
+    summary="Replace the appeal policy (city_admin)",
+    operation_id="putAppealPolicy",
+    description="A city admin replaces the policy; it applies to deadlines set after the change.",
+)
+def put_policy(body: AppealPolicy) -> AppealPolicy:
+    return settings.put_policy(body, by=caller(app))
 
 
 lambda_handler = http_handler(app)

@@ -23,8 +23,20 @@ class AppealFigures(BaseModel):
         description="Appeals that reached `closed` in the year, whichever way (rated, closed by staff, merged)"
     )
     reopened: int = Field(description="Reopenings made in the year")
+    merged: int = Field(description="Appeals merged (并单) into another appeal in the year")
+    supervised: int = Field(description="Appeals placed under supervision (督办) in the year")
+    extended: int = Field(description="Appeals whose handling deadline was extended in the year")
+    overdue: int = Field(description="Appeals that became overdue in the year")
+    responded_in_time: int = Field(description="First responses made in the year by the appeal's `respond_by`")
+    response_rate: float | None = Field(
+        description="Of the first responses made in the year, the share made by `respond_by` (null when none)"
+    )
+    resolved_in_time: int = Field(description="First resolutions in the year that had a `due_at` and met it")
+    on_time_rate: float | None = Field(
+        description="Of the first resolutions in the year that had a `due_at`, the share by it (null when none)"
+    )
     resolution_rate: float | None = Field(
-        description="Of the appeals submitted in the year, the share resolved by now (null when none)"
+        description="Of the appeals submitted in the year, the share resolved by now; merged ones left out"
     )
     satisfaction_avg: float | None = Field(description="Mean of the ratings given in the year (null when none)")
     satisfaction_rate: float | None = Field(description="Share of the year's ratings that are 4 or 5 (null when none)")

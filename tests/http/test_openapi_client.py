@@ -125,8 +125,9 @@ def test_every_request_example_in_the_document_works_when_sent(server):
 
     def send(operation_id: str, **ids: str) -> dict:
         method, path, example = examples[operation_id]
-        if "volunteer" in ids:  # the one placeholder, said in the operation's description
-            example = json.loads(json.dumps(example).replace(openapi.VOLUNTEER_PLACEHOLDER, ids.pop("volunteer")))
+        for name, placeholder in (("volunteer", openapi.VOLUNTEER_PLACEHOLDER), ("into", openapi.APPEAL_PLACEHOLDER)):
+            if name in ids:  # placeholders, said in the operation's description
+                example = json.loads(json.dumps(example).replace(placeholder, ids.pop(name)))
         response = requests.request(method, server.url(path.format(**ids)), json=example, headers=admin, timeout=30)
         assert response.status_code in (200, 201), (operation_id, response.text)
         sent.add(operation_id)
@@ -138,6 +139,17 @@ def test_every_request_example_in_the_document_works_when_sent(server):
     second = send("submitAppeal")["id"]
     send("resolveAppeal", appeal_id=second)
     send("rateAppeal", appeal_id=second)  # the caller submitted it, so may rate it
+    # Deadlines: an appeal at street level, assigned there, so a city admin is the level above that decides.
+    third = send("submitAppeal")["id"]
+    send("escalateAppeal", appeal_id=third)
+    send("assignAppeal", appeal_id=third)
+    request_id = send("requestExtension", appeal_id=third)["id"]
+    send("decideExtension", appeal_id=third, request_id=request_id)
+    send("superviseAppeal", appeal_id=third)
+    fourth = send("submitAppeal")["id"]
+    send("mergeAppeal", appeal_id=fourth, into=third)
+    send("putCalendar", year="2027")
+    send("putAppealPolicy")
     for operation_id in ("recordMeeting", "createTeam"):
         send(operation_id)
     volunteer = send("registerVolunteer")["id"]

@@ -252,3 +252,22 @@ def test_open_data_and_open311_routes_are_public(template):
         "GET /v1/open-data/360giving/{file}",
     ):
         assert routes[key].get("AuthorizationType", "NONE") == "NONE", key
+
+
+def test_the_layer_ships_the_holiday_calendar(template):
+    # Deadlines count China's working days from chinesecalendar: the functions import it from the layer.
+    layers = _resources(template, "AWS::Lambda::LayerVersion")
+    assert any("chinesecalendar" in layer["Properties"]["Description"] for layer in layers.values())
+
+
+def test_the_deadline_job_runs_every_15_minutes_on_appeal_items_only(template):
+    template.has_resource_properties(
+        "AWS::Scheduler::Schedule", Match.object_like({"ScheduleExpression": "rate(15 minutes)"})
+    )
+    policies = _resources(template, "AWS::IAM::Policy")
+    job = [p for name, p in policies.items() if name.startswith("Functionsappealdeadlines")]
+    statements = [s for p in job for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    dynamo = [s for s in statements if any(str(a).startswith("dynamodb:") for a in s["Action"])]
+    assert dynamo and all(
+        s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["APPEALS#*", "OUTBOX#*"] for s in dynamo
+    )

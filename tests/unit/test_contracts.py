@@ -16,12 +16,19 @@ PROJECT = {"project_id", "community_id", "street_id", "kind", "year"}
 
 PINNED = {
     "AppealSubmitted": APPEAL | {"channel"},
-    "AppealAssigned": APPEAL | {"assignee"},
-    "AppealEscalated": APPEAL | {"from_level"},
-    "AppealResolved": APPEAL | {"first", "on_site", "at_meeting", "meeting_id", "seconds_to_resolve"},
+    "AppealAssigned": APPEAL | {"assignee", "response_in_time"},
+    "AppealEscalated": APPEAL | {"from_level", "automatic", "response_in_time"},
+    "AppealResolved": APPEAL
+    | {"first", "on_site", "at_meeting", "meeting_id", "seconds_to_resolve", "response_in_time", "resolved_in_time"},
     "AppealRated": APPEAL | {"satisfaction"},
     "AppealReopened": APPEAL,
-    "AppealClosed": APPEAL | {"reason"},
+    "AppealClosed": APPEAL | {"reason", "response_in_time"},
+    "AppealOverdue": APPEAL | {"deadline", "deadline_at", "first"},
+    "AppealExtensionRequested": APPEAL | {"request_id", "days"},
+    "AppealExtended": APPEAL | {"request_id", "days", "due_at", "first"},
+    "AppealExtensionRejected": APPEAL | {"request_id", "days"},
+    "AppealSupervised": APPEAL,
+    "AppealMerged": APPEAL | {"into", "previously_resolved", "response_in_time"},
     "MeetingHeld": {
         "meeting_id",
         "community_id",

@@ -211,3 +211,90 @@ def test_monthly_figures_are_twelve_months_from_the_month_counters():
     assert [m.month for m in result] == [f"2025-{n:02d}" for n in range(1, 13)]
     assert [m.appeals.submitted for m in result] == [2] + [0] * 10 + [1]
     assert result[6].volunteers.hours == 1.5
+
+
+# --- deadlines, supervision and merging ---------------------------------------------------------------
+
+
+def test_a_first_response_in_time_counts_for_the_response_rate_and_later_actions_do_not():
+    first = appeal_event("AppealAssigned", "2025-03-03T02:00:00Z", assignee="水务局", response_in_time=True)
+    later = appeal_event("AppealAssigned", "2025-03-04T02:00:00Z", assignee="水务局", response_in_time=None)
+    assert deltas_of(first)[(2025, "city")] == Counter(appeals_responded=1, appeals_responded_in_time=1)
+    assert deltas_of(later) == {}
+
+
+def test_a_late_first_response_counts_in_the_denominator_only():
+    late = appeal_event("AppealClosed", "2025-03-05T02:00:00Z", reason="withdrawn", response_in_time=False)
+    assert deltas_of(late)[(2025, "community:cm_ninghe")] == Counter(
+        appeals_closed=1, m03_appeals_closed=1, appeals_responded=1
+    )
+
+
+def test_a_first_resolution_with_a_due_at_counts_for_the_on_time_rate():
+    event = appeal_event(
+        "AppealResolved",
+        "2025-03-10T02:00:00Z",
+        first=True,
+        on_site=False,
+        at_meeting=False,
+        meeting_id=None,
+        seconds_to_resolve=600,
+        resolved_in_time=False,
+    )
+    counted = deltas_of(event)[(2025, "city")]
+    assert (counted["appeals_resolved_with_due"], counted["appeals_resolved_in_time"]) == (1, 0)
+
+
+def test_a_rating_counts_as_closed():
+    assert deltas_of(appeal_event("AppealRated", "2025-03-10T02:00:00Z", satisfaction=5))[(2025, "city")] == Counter(
+        ratings=1, rating_sum=5, ratings_high=1, appeals_closed=1, m03_appeals_closed=1
+    )
+
+
+def test_overdue_and_extended_count_each_appeal_once():
+    overdue = {"deadline": "respond_by", "deadline_at": "2025-03-04T15:59:59Z"}
+    first = appeal_event("AppealOverdue", "2025-03-05T00:00:00Z", first=True, **overdue)
+    again = appeal_event("AppealOverdue", "2025-03-09T00:00:00Z", first=False, **overdue)
+    extended = {"request_id": "ext_1", "days": 3, "due_at": "2025-03-12T15:59:59Z"}
+    assert deltas_of(first)[(2025, "city")] == Counter(appeals_overdue=1)
+    assert deltas_of(again) == {}
+    assert deltas_of(appeal_event("AppealExtended", "2025-03-05T00:00:00Z", first=True, **extended))[
+        (2025, "city")
+    ] == Counter(appeals_extended=1)
+    assert deltas_of(appeal_event("AppealExtended", "2025-03-06T00:00:00Z", first=False, **extended)) == {}
+
+
+def test_a_merged_appeal_is_closed_merged_and_leaves_the_resolution_rate():
+    event = appeal_event(
+        "AppealMerged",
+        "2025-01-03T00:00:00Z",
+        submitted_at="2024-12-30T00:00:00Z",
+        into="apl_2",
+        previously_resolved=True,
+        response_in_time=None,
+    )
+    deltas = deltas_of(event)
+    assert deltas[(2025, "city")] == Counter(appeals_merged=1, appeals_closed=1, m01_appeals_closed=1)
+    assert deltas[(2024, "city")] == Counter(appeals_merged_of_submitted=1, appeals_resolved_of_submitted=-1)
+
+
+def test_the_deadline_rates_and_resolution_rate_without_merged():
+    shown = figures(
+        {
+            "appeals_submitted": 5,
+            "appeals_merged_of_submitted": 1,
+            "appeals_resolved_of_submitted": 3,
+            "appeals_responded": 4,
+            "appeals_responded_in_time": 3,
+            "appeals_resolved_with_due": 3,
+            "appeals_resolved_in_time": 2,
+            "appeals_merged": 1,
+            "appeals_supervised": 2,
+            "appeals_extended": 1,
+            "appeals_overdue": 2,
+        }
+    ).appeals
+    assert (shown.resolution_rate, shown.response_rate, shown.on_time_rate) == (0.75, 0.75, 0.6667)
+    assert (shown.merged, shown.supervised, shown.extended, shown.overdue) == (1, 2, 1, 2)
+    assert (shown.responded_in_time, shown.resolved_in_time) == (3, 2)
+    assert (figures({}).appeals.response_rate, figures({}).appeals.on_time_rate) == (None, None)

@@ -14,15 +14,23 @@ Listings (sort key ``<submitted_at or held_at>#<id>``, so newest first and a yea
     gsi4  APPEALS#SUBMITTER#<sub>                       (a resident's own)
     gsi5  APPEALS#STREET#<sid>  only once escalated     MEETINGS: APPEALS#MEETINGS#STREET#<sid>
     gsi6  APPEALS#CITY                                  MEETINGS: APPEALS#MEETINGS#CITY
+    deadline  APPEALS#DEADLINES / <deadline>#<id>       only while a deadline is watched (sparse)
+
+Open appeals, for the duplicate hints (one Query of one community and category, by submission time)::
+
+    open      pk APPEALS#OPEN#<cid>#<category>  sk <submitted_at>#<id>   {hint: JSON of id, text, place}
+              written with the appeal, deleted when it leaves submitted/assigned/escalated, back on reopen
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from services.appeals.models.records import AppealRecord
-from services.appeals.models.resources import HistoryEntry, Level, Meeting
+from services.appeals.models.resources import OPEN_STATUSES, HistoryEntry, Level, Meeting
 from services.common.config import get_settings
 from services.common.data import dynamo, outbox, records
 from services.common.data.dynamo import TxItem
@@ -33,6 +41,8 @@ from services.common.domain.events import Event
 from services.common.domain.reach import Reach, ReachKind
 
 PREFIX = "APPEALS#"
+DEADLINES_PK = "APPEALS#DEADLINES"
+DEADLINE_INDEX = "deadline"
 APPEAL_SK = "APPEAL"
 MEETING_SK = "MEETING"
 HISTORY_PREFIX = "HISTORY#"
@@ -74,11 +84,86 @@ def _appeal_item(appeal: AppealRecord) -> dict[str, Any]:
     }
     if appeal.level is not Level.COMMUNITY:
         indexes["gsi5pk"], indexes["gsi5sk"] = f"APPEALS#STREET#{appeal.street_id}", sort
+    watched = appeal.watched_deadline
+    if watched:
+        kind, at = watched
+        indexes["deadline_pk"], indexes["deadline_sk"] = DEADLINES_PK, f"{_time(at)}#{appeal.id}"
+        indexes["deadline_kind"] = kind
     return records.to_item(appeal, **appeal_key(appeal.id), **indexes)
 
 
 def _appeal(item: dict[str, Any]) -> AppealRecord:
     return records.from_item(AppealRecord, item)
+
+
+def open_key(appeal: AppealRecord) -> dict[str, str]:
+    return {
+        "pk": f"APPEALS#OPEN#{appeal.community_id}#{appeal.category}",
+        "sk": f"{_time(appeal.submitted_at)}#{appeal.id}",
+    }
+
+
+def _open_item(appeal: AppealRecord) -> dict[str, Any]:
+    """What the duplicate hints compare a new appeal with: its text and place, nothing personal, as one
+    JSON attribute (one attribute to read back per candidate, whatever the appeal holds)."""
+    location = appeal.location
+    hint = {
+        "id": appeal.id,
+        "title": appeal.title,
+        "description": appeal.description,
+        "lat": location.lat if location else None,
+        "lng": location.lng if location else None,
+    }
+    return {**open_key(appeal), "hint": json.dumps(hint, ensure_ascii=False, separators=(",", ":"))}
+
+
+def open_marker_changes(before: AppealRecord | None, after: AppealRecord) -> list[TxItem]:
+    """The open-appeals item follows the status: put on entering an open status, deleted on leaving it."""
+    was_open = before is not None and before.status in OPEN_STATUSES
+    is_open = after.status in OPEN_STATUSES
+    label = f"open:{after.id}"
+    if is_open and not was_open:
+        return [TxItem(label, _put(_open_item(after), "attribute_not_exists(pk)"))]
+    if was_open and not is_open:
+        return [TxItem(label, {"Delete": {"TableName": _table(), "Key": dynamo.marshal(open_key(after))}})]
+    return []
+
+
+@dataclass(frozen=True)
+class OpenAppeal:
+    id: str
+    title: str
+    description: str
+    submitted_at: datetime
+    lat: float | None
+    lng: float | None
+
+
+def open_appeals(community_id: str, category: str, *, since: datetime, limit: int = 50) -> list[OpenAppeal]:
+    """The newest ``limit`` open appeals of one community and category submitted since ``since``: one Query."""
+    page = dynamo.query_page(
+        _table(),
+        index=None,
+        partition_key="pk",
+        partition_value=f"APPEALS#OPEN#{community_id}#{category}",
+        sort_key="sk",
+        sort_between=(to_rfc3339(since), "~"),
+        limit=limit,
+    )
+    found = []
+    for item in page.items:
+        hint = json.loads(item["hint"])
+        found.append(
+            OpenAppeal(
+                id=hint["id"],
+                title=hint["title"],
+                description=hint["description"],
+                submitted_at=datetime.fromisoformat(item["sk"].rpartition("#")[0]),
+                lat=hint["lat"],
+                lng=hint["lng"],
+            )
+        )
+    return found
 
 
 def _history_item(appeal_id: str, version: int, entry: HistoryEntry) -> dict[str, Any]:
@@ -124,32 +209,56 @@ def create_appeal(appeal: AppealRecord, entry: HistoryEntry, events: list[Event]
             TxItem("appeal", _put(_appeal_item(appeal), "attribute_not_exists(pk)")),
             TxItem("history", _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)")),
             tally.item(),
+            *open_marker_changes(None, appeal),
         ],
         events,
     )
 
 
-def save_transition(
-    appeal: AppealRecord,
+@dataclass(frozen=True)
+class Change:
+    """An appeal replaced if it is still at ``before.version``, with one history entry per version it moved on."""
+
+    before: AppealRecord
+    after: AppealRecord
+    entries: tuple[HistoryEntry, ...]
+
+    def items(self) -> list[TxItem]:
+        first = self.before.version + 1
+        appeal_id = self.after.id
+        return [
+            TxItem(f"appeal:{appeal_id}", _put(_appeal_item(self.after), "version = :v", {":v": self.before.version})),
+            *(
+                TxItem(
+                    f"history:{appeal_id}",
+                    _put(_history_item(appeal_id, first + n, entry), "attribute_not_exists(pk)"),
+                )
+                for n, entry in enumerate(self.entries)
+            ),
+            *open_marker_changes(self.before, self.after),
+        ]
+
+
+def save_changes(
+    changes: list[Change],
     *,
-    read_version: int,
-    entry: HistoryEntry,
     events: list[Event],
     meeting_id: str | None = None,
     tally: Tally | None = None,
 ) -> None:
-    """Replace the appeal if it is still at ``read_version``, append its history, record its events.
+    """Every change, its history, its events and the tally in one transaction.
 
     Two officers acting at once both read the same version; the first transaction wins and the
     second fails its condition (``WriteConflict`` → 409). ``meeting_id``, if given, must name a
-    meeting of the appeal's community, checked in the same transaction (else 422).
+    meeting of the first appeal's community, checked in the same transaction (else 422).
     """
-    items = [
-        TxItem("appeal", _put(_appeal_item(appeal), "version = :v", {":v": read_version})),
-        TxItem("history", _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)")),
-    ]
+    items: list[TxItem] = []
+    for change in changes:
+        items.extend(change.items())
     if meeting_id:
-        items.append(TxItem(f"meeting:{meeting_id}", _belongs_to(meeting_key(meeting_id), appeal.community_id)))
+        items.append(
+            TxItem(f"meeting:{meeting_id}", _belongs_to(meeting_key(meeting_id), changes[0].after.community_id))
+        )
     if tally:
         items.append(tally.item())
     try:
@@ -158,6 +267,36 @@ def save_transition(
         if conflict.failed("meeting"):
             raise InvalidInput.field("meeting_id", "No meeting of this appeal's community has this id.") from None
         raise
+
+
+def save_transition(
+    appeal: AppealRecord,
+    *,
+    before: AppealRecord,
+    entry: HistoryEntry,
+    events: list[Event],
+    meeting_id: str | None = None,
+    tally: Tally | None = None,
+) -> None:
+    """One appeal's action: ``save_changes`` of one change with one history entry."""
+    save_changes([Change(before, appeal, (entry,))], events=events, meeting_id=meeting_id, tally=tally)
+
+
+def due_appeals(now: datetime, *, limit: int = 500, cursor: str | None = None) -> dynamo.Page[AppealRecord]:
+    """Open appeals whose watched deadline is at or before ``now``, earliest first: a Query of the sparse
+    deadline index, which holds only appeals with a deadline still watched, so it reads what is due."""
+    page = dynamo.query_page(
+        _table(),
+        index=DEADLINE_INDEX,
+        partition_key="deadline_pk",
+        partition_value=DEADLINES_PK,
+        sort_key="deadline_sk",
+        sort_between=("0", f"{to_rfc3339(now)}#~"),
+        limit=limit,
+        cursor=cursor,
+        newest_first=False,
+    )
+    return dynamo.Page(items=[_appeal(item) for item in page.items], next_cursor=page.next_cursor)
 
 
 def _appeal_partition(reach: Reach, status: str | None, category: str | None) -> tuple[str, str]:
@@ -184,6 +323,9 @@ def list_appeals(
     community_id: str | None = None,
     escalated_only: bool = False,
     year_bounds: tuple[str, str] | None = None,
+    overdue: bool | None = None,
+    supervised: bool | None = None,
+    due_before: datetime | None = None,
     limit: int,
     cursor: str | None,
 ) -> dynamo.Page[AppealRecord]:
@@ -195,6 +337,8 @@ def list_appeals(
         "status": None if index == "gsi2" else status,  # gsi2's partition is the status
         "category": None if index == "gsi3" else category,  # gsi3's is the category
         "community_id": community_filter,
+        "overdue": overdue,
+        "supervised": supervised,
     }
     conditions, names, values = [], {}, {}
     for attribute, value in filters.items():
@@ -204,6 +348,10 @@ def list_appeals(
     if escalated_only and reach.kind is ReachKind.COMMUNITY:
         conditions.append("#level <> :community")
         names["#level"], values[":community"] = "level", Level.COMMUNITY.value
+    if due_before is not None:
+        # Stored as to_rfc3339 text, which sorts in time order; appeals without a due_at have no attribute.
+        conditions.append("#due_at < :due_before")
+        names["#due_at"], values[":due_before"] = "due_at", to_rfc3339(due_before)
     page = dynamo.query_page(
         _table(),
         index=index,

@@ -31,7 +31,7 @@ from services.appeals.models.records import AppealRecord
 from services.appeals.models.resources import Action, Appeal, Level, Status
 from services.common.domain.auth import Principal, Role
 from services.common.domain.contracts import appeals as contract
-from services.common.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from services.common.domain.errors import Conflict, NotAllowed, NotFound
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,8 @@ class Effect:
 
 
 def _assign(appeal: AppealRecord, body: inputs.Assign, now: datetime) -> Effect:
-    if body.due_at is not None and body.due_at <= now:
-        raise InvalidInput.field("due_at", "The due time must be in the future.")
-    changes = {"assignee": body.assignee, "due_at": body.due_at}
-    return Effect(changes, body.note, contract.AppealAssigned, {"assignee": body.assignee})
+    # due_at comes from the policy and the calendar (logic.appeals.deadline_changes): not decided here.
+    return Effect({"assignee": body.assignee}, body.note, contract.AppealAssigned, {"assignee": body.assignee})
 
 
 def _escalate(appeal: AppealRecord, body: inputs.Escalate, now: datetime) -> Effect:
@@ -64,12 +62,15 @@ def _resolve(appeal: AppealRecord, body: inputs.Resolve, now: datetime) -> Effec
         "meeting_id": body.meeting_id,
         "first_resolved_at": appeal.first_resolved_at or now,
     }
+    first = appeal.first_resolved_at is None
     event_fields = {
-        "first": appeal.first_resolved_at is None,
+        "first": first,
         "on_site": body.on_site,
         "at_meeting": body.meeting_id is not None,
         "meeting_id": body.meeting_id,
         "seconds_to_resolve": int((now - appeal.submitted_at).total_seconds()),
+        # on_time_rate: a first resolution of an appeal with a due_at, by it or not.
+        "resolved_in_time": (now <= appeal.due_at) if first and appeal.due_at is not None else None,
     }
     return Effect(changes, body.resolution, contract.AppealResolved, event_fields)
 
@@ -80,7 +81,8 @@ def _rate(appeal: AppealRecord, body: inputs.Rate, now: datetime) -> Effect:
 
 
 def _reopen(appeal: AppealRecord, body: inputs.Reopen, now: datetime) -> Effect:
-    # Reopened: no longer resolved. The history keeps the earlier resolution.
+    # Reopened: no longer resolved (and a new cycle: logic.appeals.deadline_changes). The history keeps
+    # the earlier resolution.
     changes = {"resolved_at": None, "resolution": None, "resolved_on_site": None, "meeting_id": None}
     return Effect(changes, body.reason, contract.AppealReopened)
 
@@ -103,7 +105,8 @@ _OPEN = frozenset({Status.SUBMITTED, Status.ASSIGNED, Status.ESCALATED})
 
 TRANSITIONS: dict[Action, Transition] = {
     Action.ASSIGN: Transition(_OPEN, Status.ASSIGNED, _assign),
-    Action.ESCALATE: Transition(frozenset({Status.SUBMITTED, Status.ASSIGNED}), Status.ESCALATED, _escalate),
+    # From escalated too: a street officer sends a street-level appeal on to the city without assigning it.
+    Action.ESCALATE: Transition(_OPEN, Status.ESCALATED, _escalate),
     Action.RESOLVE: Transition(_OPEN, Status.RESOLVED, _resolve),
     Action.RATE: Transition(frozenset({Status.RESOLVED}), Status.CLOSED, _rate),
     Action.REOPEN: Transition(frozenset({Status.RESOLVED}), Status.SUBMITTED, _reopen),
@@ -112,6 +115,8 @@ TRANSITIONS: dict[Action, Transition] = {
 NEXT_LEVEL: dict[Level, Level] = {Level.COMMUNITY: Level.STREET, Level.STREET: Level.CITY}
 
 OFFICIAL_ACTIONS = frozenset({Action.ASSIGN, Action.ESCALATE, Action.RESOLVE, Action.CLOSE})
+# What counts as a response to the appeal (API.md: "the first official action … by then is a response in time").
+RESPONSES = OFFICIAL_ACTIONS | {Action.MERGE}
 SUBMITTER_ACTIONS = frozenset({Action.RATE, Action.REOPEN})
 SUBMITTING_ROLES = (Role.RESIDENT, Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.CITY_ADMIN)
 
@@ -125,15 +130,33 @@ _PAST = {
 }
 
 
-def can_see(who: Principal, appeal: Appeal) -> bool:
+def can_see(who: Principal, appeal: AppealRecord) -> bool:
     if who.role is Role.CITY_ADMIN or appeal.submitted_by == who.sub:
         return True
     if who.role in (Role.COMMUNITY_STAFF, Role.GRID_WORKER):
         return appeal.community_id == who.community_id
+    if who.role is Role.RESIDENT:
+        # A resident whose appeal was merged into this one follows it here (contact masked).
+        return who.sub in appeal.supporter_subs
     if who.role is Role.STREET_OFFICER:
-        # Officers see what reached their street: escalated to street level, or further to the city.
-        return appeal.street_id == who.street_id and appeal.level is not Level.COMMUNITY
+        # Officers see what reached their street (escalated to street level, or further to the city), and
+        # what they oversee below it: appeals they supervise, and extension requests awaiting their decision.
+        if appeal.street_id != who.street_id:
+            return False
+        return appeal.level is not Level.COMMUNITY or appeal.supervised or appeal.extension_request is not None
     return False
+
+
+def is_level_above(who: Principal, appeal: Appeal) -> bool:
+    """Who decides an extension request: the street's officer for a community-level appeal, the city otherwise."""
+    if who.role is Role.CITY_ADMIN:
+        return True
+    return who.role is Role.STREET_OFFICER and appeal.level is Level.COMMUNITY and appeal.street_id == who.street_id
+
+
+def may_supervise(who: Principal, appeal: Appeal) -> bool:
+    """督办: the street's officer (at any level of the appeal) and the city."""
+    return who.role is Role.CITY_ADMIN or (who.role is Role.STREET_OFFICER and appeal.street_id == who.street_id)
 
 
 def sees_phone(who: Principal, appeal: Appeal) -> bool:
@@ -155,7 +178,7 @@ def is_level_staff(who: Principal, appeal: Appeal) -> bool:
     return False
 
 
-def authorize(who: Principal, appeal: Appeal, action: Action) -> None:
+def authorize(who: Principal, appeal: AppealRecord, action: Action) -> None:
     """Raise unless ``who`` may take ``action`` on ``appeal`` as it is now (404, then 403)."""
     if not can_see(who, appeal):
         raise NotFound("No such appeal.")

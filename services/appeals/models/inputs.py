@@ -101,3 +101,26 @@ class NewMeeting(Body):
     resident_count: Annotated[StrictInt, Field(ge=0, le=100_000)]
     appeal_ids: Annotated[list[Id], Field(max_length=50)]
     minutes: Text5000 | None = None
+
+
+class RequestExtension(Body):
+    days: Annotated[StrictInt, Field(ge=1, le=10, description="Working days more")]
+    reason: Text500
+    expected_version: ExpectedVersion = None
+
+
+class DecideExtension(Body):
+    approve: StrictBool
+    note: Text500 | None = None
+    expected_version: ExpectedVersion = None
+
+
+class Supervise(Body):
+    note: Text500
+    expected_version: ExpectedVersion = None
+
+
+class Merge(Body):
+    into: Id = Field(description="Another open appeal of the same community, not merged itself")
+    note: Text500 | None = None
+    expected_version: ExpectedVersion = None

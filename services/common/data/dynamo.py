@@ -205,6 +205,11 @@ def transact_write(transact_items: Sequence[TransactItem]) -> None:
             time.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311 - jitter, not security
 
 
+def put_item(table: str, item: Mapping[str, Any]) -> None:
+    """An unconditional ``PutItem``: for items only one writer replaces whole (configuration)."""
+    aws.client("dynamodb").put_item(TableName=table, Item=marshal(item))
+
+
 def get_item(table: str, key: Mapping[str, Any], *, consistent: bool = False) -> dict[str, Any] | None:
     response = aws.client("dynamodb").get_item(TableName=table, Key=marshal(key), ConsistentRead=consistent)
     item = response.get("Item")

@@ -7,7 +7,10 @@ Records table layout: every item's ``pk`` and every GSI partition key starts wit
 (``APPEALS#``, ``VOLUNTEERS#``, ``PROJECTS#``, ``OUTBOX#``), which is what lets IAM limit each function
 to its own items with ``dynamodb:LeadingKeys``. The GSIs are generic (``gsi1pk``/``gsi1sk`` …): each
 service decides what a listing stores there (for example ``APPEALS#COMMUNITY#<id>`` / ``<submitted_at>#<id>``).
-The sparse ``outbox`` index holds only events not yet confirmed by their consumer.
+The sparse ``outbox`` index holds only events not yet confirmed by their consumer. The sparse ``deadline``
+index holds an open appeal only while it has a deadline nobody has found missed yet, keyed by that
+deadline, so the deadline job reads what is due and nothing else (API.md, "Deadlines, supervision and
+merging"). CloudFormation adds one GSI per stack update: add a new index in a deployment of its own.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ RECORDS = TableDefinition(
         Index("gsi5", "gsi5pk", "gsi5sk"),
         Index("gsi6", "gsi6pk", "gsi6sk"),
         Index("outbox", "outbox_pk", "outbox_sk"),
+        Index("deadline", "deadline_pk", "deadline_sk"),
     ),
     ttl_attribute="expires_at",
 )

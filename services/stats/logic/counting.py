@@ -86,11 +86,23 @@ def _appeal_submitted(d: Deltas, e: a.AppealSubmitted) -> None:
     d.everywhere(e, years.year_of(e.at), when=e.at, appeals_submitted=1, **{f"cat_{e.category}": 1})
 
 
+def _response(d: Deltas, e: a.Responding) -> None:
+    """The appeal's first official action, if this is it: response_rate's numerator and denominator."""
+    if e.response_in_time is not None:
+        d.everywhere(e, years.year_of(e.at), appeals_responded=1, appeals_responded_in_time=int(e.response_in_time))
+
+
+def _appeal_assigned(d: Deltas, e: a.AppealAssigned) -> None:
+    _response(d, e)
+
+
 def _appeal_escalated(d: Deltas, e: a.AppealEscalated) -> None:
     d.everywhere(e, years.year_of(e.at), appeals_escalated=1)
+    _response(d, e)
 
 
 def _appeal_resolved(d: Deltas, e: a.AppealResolved) -> None:
+    _response(d, e)
     if not e.first:
         return  # "resolved" counts first resolutions; a reopened appeal resolved again is not counted twice
     d.everywhere(
@@ -102,13 +114,20 @@ def _appeal_resolved(d: Deltas, e: a.AppealResolved) -> None:
         appeals_resolved_at_meetings=int(e.at_meeting),
         resolution_seconds=e.seconds_to_resolve,
     )
+    if e.resolved_in_time is not None:  # on_time_rate: of first resolutions that had a due_at
+        d.everywhere(
+            e, years.year_of(e.at), appeals_resolved_with_due=1, appeals_resolved_in_time=int(e.resolved_in_time)
+        )
     # resolution_rate: of the appeals submitted in a year, the share resolved by now.
     d.everywhere(e, years.year_of(e.submitted_at), appeals_resolved_of_submitted=1)
 
 
 def _appeal_rated(d: Deltas, e: a.AppealRated) -> None:
     high = int(e.satisfaction >= 4)
-    d.everywhere(e, years.year_of(e.at), ratings=1, rating_sum=e.satisfaction, ratings_high=high)
+    # A rating closes the appeal: "closed" counts every appeal that reached closed, whichever way.
+    d.everywhere(
+        e, years.year_of(e.at), when=e.at, ratings=1, rating_sum=e.satisfaction, ratings_high=high, appeals_closed=1
+    )
 
 
 def _appeal_reopened(d: Deltas, e: a.AppealReopened) -> None:
@@ -117,6 +136,35 @@ def _appeal_reopened(d: Deltas, e: a.AppealReopened) -> None:
 
 def _appeal_closed(d: Deltas, e: a.AppealClosed) -> None:
     d.everywhere(e, years.year_of(e.at), when=e.at, appeals_closed=1)
+    _response(d, e)
+
+
+def _appeal_overdue(d: Deltas, e: a.AppealOverdue) -> None:
+    if e.first:  # "overdue": appeals that became overdue in the year, each once
+        d.everywhere(e, years.year_of(e.at), appeals_overdue=1)
+
+
+def _appeal_extended(d: Deltas, e: a.AppealExtended) -> None:
+    if e.first:  # "extended": appeals whose time limit was extended, each once
+        d.everywhere(e, years.year_of(e.at), appeals_extended=1)
+
+
+def _appeal_supervised(d: Deltas, e: a.AppealSupervised) -> None:
+    d.everywhere(e, years.year_of(e.at), appeals_supervised=1)
+
+
+def _appeal_merged(d: Deltas, e: a.AppealMerged) -> None:
+    # A merged appeal reached closed: it counts there, in its month too (the months add up to the year).
+    d.everywhere(e, years.year_of(e.at), when=e.at, appeals_merged=1, appeals_closed=1)
+    _response(d, e)
+    # resolution_rate leaves merged appeals out: out of the denominator, and out of the numerator if a
+    # resolution (later reopened) had put it there. Negative deltas are still plain sums.
+    d.everywhere(
+        e,
+        years.year_of(e.submitted_at),
+        appeals_merged_of_submitted=1,
+        appeals_resolved_of_submitted=-int(e.previously_resolved),
+    )
 
 
 def _meeting_held(d: Deltas, e: a.MeetingHeld) -> None:
@@ -190,12 +238,18 @@ def _rule(model: type[E], apply: Callable[[Deltas, E], None]) -> tuple[str, Rule
 RULES: dict[str, Rule] = dict(
     [
         _rule(a.AppealSubmitted, _appeal_submitted),
-        _rule(a.AppealAssigned, _nothing),
+        _rule(a.AppealAssigned, _appeal_assigned),
         _rule(a.AppealEscalated, _appeal_escalated),
         _rule(a.AppealResolved, _appeal_resolved),
         _rule(a.AppealRated, _appeal_rated),
         _rule(a.AppealReopened, _appeal_reopened),
         _rule(a.AppealClosed, _appeal_closed),
+        _rule(a.AppealOverdue, _appeal_overdue),
+        _rule(a.AppealExtensionRequested, _nothing),
+        _rule(a.AppealExtended, _appeal_extended),
+        _rule(a.AppealExtensionRejected, _nothing),
+        _rule(a.AppealSupervised, _appeal_supervised),
+        _rule(a.AppealMerged, _appeal_merged),
         _rule(a.MeetingHeld, _meeting_held),
         _rule(v.TeamCreated, _nothing),
         _rule(v.VolunteerRegistered, _volunteer_registered),

@@ -1,6 +1,8 @@
 """Counters → the figures officials quote, with the rates defined in API.md.
 
-    resolution_rate        of the appeals submitted in the year, the share resolved by now
+    resolution_rate        of the appeals submitted in the year and not merged, the share resolved by now
+    response_rate          of first responses made in the year, the share made by respond_by
+    on_time_rate           of first resolutions in the year that had a due_at, the share made by it
     satisfaction_avg       mean of the ratings given in the year          (2 decimals)
     satisfaction_rate      share of those ratings that are 4 or 5
     avg_resolution_hours   mean submission → first resolution, over appeals first resolved in the year
@@ -56,7 +58,17 @@ def figures(counters: Mapping[str, int]) -> Figures:
             escalated=n("appeals_escalated"),
             closed=n("appeals_closed"),
             reopened=n("appeals_reopened"),
-            resolution_rate=_ratio(n("appeals_resolved_of_submitted"), n("appeals_submitted"), 4),
+            merged=n("appeals_merged"),
+            supervised=n("appeals_supervised"),
+            extended=n("appeals_extended"),
+            overdue=n("appeals_overdue"),
+            responded_in_time=n("appeals_responded_in_time"),
+            response_rate=_ratio(n("appeals_responded_in_time"), n("appeals_responded"), 4),
+            resolved_in_time=n("appeals_resolved_in_time"),
+            on_time_rate=_ratio(n("appeals_resolved_in_time"), n("appeals_resolved_with_due"), 4),
+            resolution_rate=_ratio(
+                n("appeals_resolved_of_submitted"), n("appeals_submitted") - n("appeals_merged_of_submitted"), 4
+            ),
             satisfaction_avg=_ratio(n("rating_sum"), n("ratings"), 2),
             satisfaction_rate=_ratio(n("ratings_high"), n("ratings"), 4),
             avg_resolution_hours=_ratio(n("resolution_seconds"), resolved * 3600, 2),

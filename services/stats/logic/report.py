@@ -25,6 +25,14 @@ from services.stats.models import Drift, Figures, Policy, Reconciliation, Report
 RECONCILED: dict[str, tuple[type[TallyFigures], str]] = {
     "appeals_submitted": (AppealsTally, "submitted"),
     "appeals_resolved": (AppealsTally, "resolved"),
+    # The deadline figures: each written to the tally in the same transaction as the action.
+    "appeals_responded": (AppealsTally, "responded"),
+    "appeals_responded_in_time": (AppealsTally, "responded_in_time"),
+    "appeals_resolved_in_time": (AppealsTally, "resolved_in_time"),
+    "appeals_overdue": (AppealsTally, "overdue"),
+    "appeals_extended": (AppealsTally, "extended"),
+    "appeals_supervised": (AppealsTally, "supervised"),
+    "appeals_merged": (AppealsTally, "merged"),
     "meetings_held": (AppealsTally, "meetings_held"),
     "meetings_appeals_discussed": (AppealsTally, "appeals_discussed"),
     "volunteers_registered": (VolunteersTally, "registered"),
@@ -115,6 +123,14 @@ COLUMNS: list[tuple[str, str]] = [
     ("满意度均值", "appeals.satisfaction_avg"),
     ("满意率", "appeals.satisfaction_rate"),
     ("平均办结时长(小时)", "appeals.avg_resolution_hours"),
+    ("并单数", "appeals.merged"),
+    ("督办数", "appeals.supervised"),
+    ("延期数", "appeals.extended"),
+    ("超期数", "appeals.overdue"),
+    ("按时响应数", "appeals.responded_in_time"),
+    ("响应率", "appeals.response_rate"),
+    ("按期办结数", "appeals.resolved_in_time"),
+    ("按期办结率", "appeals.on_time_rate"),
     ("协商会场次", "meetings.held"),
     ("协商诉求数", "meetings.appeals_discussed"),
     ("新注册志愿者", "volunteers.registered"),
@@ -131,7 +147,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("覆盖受益人数", "projects.beneficiaries_covered"),
 ]
 _MONEY = {"projects.funding.total", "projects.disbursed"}
-_RATES = {"appeals.resolution_rate", "appeals.satisfaction_rate"}
+_RATES = {"appeals.resolution_rate", "appeals.satisfaction_rate", "appeals.response_rate", "appeals.on_time_rate"}
 
 
 def _cell(f: Figures, path: str) -> str:

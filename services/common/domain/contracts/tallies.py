@@ -37,6 +37,14 @@ class AppealsTally(TallyFigures):
     resolved: int = 0  # first resolutions
     meetings_held: int = 0
     appeals_discussed: int = 0
+    # Deadlines, supervision and merging (each decided in its action's own transaction):
+    responded: int = 0  # first responses of appeals with a respond_by
+    responded_in_time: int = 0
+    resolved_in_time: int = 0  # first resolutions by their due_at
+    overdue: int = 0  # appeals that became overdue (first time)
+    extended: int = 0  # appeals whose first extension was approved
+    supervised: int = 0
+    merged: int = 0
 
 
 class VolunteersTally(TallyFigures):
