@@ -252,6 +252,11 @@ def _scopes() -> list[str]:
 
 # What strict_json refuses in any text (API.md, "Bad input, precisely"), said as a JSON Schema pattern.
 NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+# A text that must have a character after trimming (Text100 …): at least one that is neither space nor control.
+NOT_BLANK = (
+    "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f]"
+    "[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+)
 
 
 def _refs(node: Any) -> set[str]:
@@ -267,7 +272,7 @@ def _text_rule(schema: dict[str, Any]) -> None:
     """What strict_json holds every request to, in the schema: text without control characters, numbers
     within ±10^15."""
     if schema.get("type") == "string" and not {"enum", "format", "pattern", "const"} & set(schema):
-        schema["pattern"] = NO_CONTROL_CHARACTERS
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_CONTROL_CHARACTERS
     if schema.get("type") in ("integer", "number"):
         schema.setdefault("maximum", strict_json.MAX_MAGNITUDE)
         schema.setdefault("minimum", -strict_json.MAX_MAGNITUDE)

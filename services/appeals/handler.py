@@ -4,7 +4,6 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from pydantic import AwareDatetime
 
 from services.appeals.logic import appeals, meetings, oversight, settings
 from services.appeals.models import inputs
@@ -24,7 +23,7 @@ from services.appeals.routes import open311
 from services.common.domain.reference import AppealCategory
 from services.common.edge import responses
 from services.common.edge.api import caller, create_app, created, http_handler
-from services.common.edge.params import CommunityParam, Cursor, Limit, YearParam
+from services.common.edge.params import CommunityParam, Cursor, Limit, TimeParam, YearParam, parse_time
 
 app = create_app()
 app.include_router(open311.router)  # Open311 GeoReport v2: public, read-only (services/appeals/routes/open311.py)
@@ -67,12 +66,12 @@ def list_appeals(
     cursor: Cursor = None,
     overdue: Annotated[bool | None, Query(description="Only appeals overdue in their current cycle")] = None,
     supervised: Annotated[bool | None, Query(description="Only supervised (督办) appeals")] = None,
-    due_before: Annotated[AwareDatetime | None, Query(description="Only appeals due before this time")] = None,
+    due_before: TimeParam = None,
 ) -> AppealList:
     return appeals.list_appeals(
         overdue=overdue,
         supervised=supervised,
-        due_before=due_before,
+        due_before=parse_time("due_before", due_before),
         by=caller(app),
         community_id=community_id,
         status=status,

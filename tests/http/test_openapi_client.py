@@ -59,7 +59,7 @@ def test_the_generated_client_drives_the_appeal_flow(server, client_package):
     from canger_client import AuthenticatedClient, Client
     from canger_client.api.appeals import assign_appeal, get_appeal_history, rate_appeal, resolve_appeal, submit_appeal
     from canger_client.api.statistics import get_stats
-    from canger_client.models import Appeal, Assign, LiveFigures, NewAppeal, Rate, Resolve
+    from canger_client.models import Appeal, Assign, LiveFigures, NewAppeal, Rate, Resolve, SubmittedAppeal
     from canger_client.models.appeal_category import AppealCategory
     from canger_client.models.community_id import CommunityId
     from canger_client.models.get_stats_scope import GetStatsScope
@@ -81,7 +81,7 @@ def test_the_generated_client_drives_the_appeal_flow(server, client_package):
         ),
         idempotency_key=str(uuid.uuid4()),
     )
-    assert isinstance(submitted, Appeal), submitted
+    assert isinstance(submitted, SubmittedAppeal), submitted
     assigned = assign_appeal.sync(submitted.id, client=staff, body=Assign(assignee="社区物业"))
     assert isinstance(assigned, Appeal) and assigned.status.value == "assigned", assigned
     resolved = resolve_appeal.sync(submitted.id, client=staff, body=Resolve(resolution="已紧固", on_site=True))

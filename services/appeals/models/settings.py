@@ -28,6 +28,7 @@ class AppealPolicy(BaseModel):
         default_factory=lambda: {"default": 5},
         description='Working days to handle an appeal once assigned: "default", and any category\'s own number',
         examples=[{"default": 5, "neighbour_dispute": 10}],
+        json_schema_extra={"required": ["default"]},
     )
     max_extension_days: Annotated[StrictInt, Field(ge=0, le=60)] = 10
     auto_escalate_overdue: StrictBool = False
