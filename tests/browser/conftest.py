@@ -11,13 +11,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.http.conftest import ROOT, LocalServer, free_port, start_server, stop_server
+from tests.http.conftest import ROOT, LocalServer, moto_server, start_server, stop_server
 
 CHROMIUM = "/usr/bin/chromium"
 # Offline, quiet and container-safe: no sandbox (we run as root in a container), no GPU, no QUIC,
@@ -37,38 +36,6 @@ YEAR = 2025
 ARTIFACTS = ROOT / ".artifacts" / "browser"
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
-
-
-@contextmanager
-def moto_endpoint() -> Iterator[str]:
-    """A ``moto_server`` of our own; yields its endpoint URL.
-
-    Like ``tests.http.conftest.moto_server``, but patient when stopping: after a busy run moto can
-    take more than 10 s to finish what it is doing and exit, so it gets 30 s and is then killed.
-    """
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(endpoint + "/moto-api/", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        yield endpoint
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def seeded_server(home: Path, endpoint: str, events: int = SYNTHETIC_EVENTS) -> LocalServer:
@@ -94,7 +61,7 @@ def dashboard_built() -> None:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, dashboard_built) -> Iterator[LocalServer]:
-    with moto_endpoint() as endpoint:
+    with moto_server() as endpoint:
         server = seeded_server(tmp_path_factory.mktemp("dashboard-home"), endpoint)
         yield server
         stop_server(server)

@@ -107,8 +107,13 @@ def moto_server() -> Iterator[str]:
                 time.sleep(0.2)
         yield endpoint
     finally:
+        # Patient: after a busy run moto can take more than 10 s to finish what it is doing and exit.
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def stop_server(server: LocalServer) -> None:
