@@ -149,6 +149,19 @@ class ServiceFunctions(Construct):
                     },
                 )
             )
+        if access.references:
+            # Read and checked inside this function's transactions, never written (catalog.Access.references).
+            records = self._database.records
+            indexes = [f"{records.table_arn}/index/{i.name}" for i in tables.RECORDS.indexes]
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=_READ,
+                    resources=[records.table_arn, *indexes],
+                    conditions={
+                        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{p}*" for p in access.references]}
+                    },
+                )
+            )
         if access.stats != "none":
             stats = self._database.stats
             role.add_to_policy(

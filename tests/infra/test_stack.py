@@ -155,16 +155,30 @@ def _statements_of(template: Template, function_name: str) -> list[dict]:
 
 @pytest.mark.parametrize("spec", [f for f in catalog.FUNCTIONS if f.access.records_prefixes], ids=lambda f: f.name)
 def test_each_function_touches_only_its_own_records(template, spec):
-    records = [
+    statements = [
         s
         for s in _statements_of(template, spec.name)
         if "dynamodb:Query" in s["Action"] and "LeadingKeys" in json.dumps(s.get("Condition", {}))
     ]
-    assert len(records) == 1
-    assert records[0]["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == [
-        f"{prefix}*" for prefix in spec.access.records_prefixes
-    ]
-    assert ("dynamodb:PutItem" in records[0]["Action"]) is spec.access.records_write
+    by_keys = {tuple(s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]): s for s in statements}
+    own = tuple(f"{prefix}*" for prefix in spec.access.records_prefixes)
+    references = tuple(f"{prefix}*" for prefix in spec.access.references)
+    assert set(by_keys) == {own} | ({references} if references else set())
+    assert ("dynamodb:PutItem" in by_keys[own]["Action"]) is spec.access.records_write
+
+
+@pytest.mark.parametrize("spec", [f for f in catalog.FUNCTIONS if f.access.references], ids=lambda f: f.name)
+def test_references_to_other_services_items_are_read_and_checked_never_written(template, spec):
+    # Appeals, activities and projects check a member unit inside their own transactions (ConditionCheck).
+    statement = next(
+        s
+        for s in _statements_of(template, spec.name)
+        if "LeadingKeys" in json.dumps(s.get("Condition", {}))
+        and s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        == [f"{prefix}*" for prefix in spec.access.references]
+    )
+    assert "dynamodb:ConditionCheckItem" in statement["Action"]
+    assert not {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} & set(statement["Action"])
 
 
 @pytest.mark.parametrize("spec", [f for f in catalog.FUNCTIONS if f.access.publishes_events], ids=lambda f: f.name)
@@ -271,3 +285,16 @@ def test_the_deadline_job_runs_every_15_minutes_on_appeal_items_only(template):
     assert dynamo and all(
         s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["APPEALS#*", "OUTBOX#*"] for s in dynamo
     )
+
+
+def test_the_complex_writes_its_own_items_and_only_reads_open_demand(template):
+    statements = [
+        s for s in _statements_of(template, "complex-api") if "LeadingKeys" in json.dumps(s.get("Condition", {}))
+    ]
+    by_keys = {tuple(s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]): s for s in statements}
+    assert set(by_keys) == {("COMPLEX#*", "OUTBOX#*"), ("APPEALS#DEMAND#*",)}
+    # Offers by field are replaced and deleted in the unit's own transactions.
+    assert {"dynamodb:PutItem", "dynamodb:DeleteItem"} <= set(by_keys[("COMPLEX#*", "OUTBOX#*")]["Action"])
+    demand = set(by_keys[("APPEALS#DEMAND#*",)]["Action"])
+    assert "dynamodb:GetItem" in demand
+    assert not {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"} & demand

@@ -16,10 +16,19 @@ PROJECT = {"project_id", "community_id", "street_id", "kind", "year"}
 
 PINNED = {
     "AppealSubmitted": APPEAL | {"channel"},
-    "AppealAssigned": APPEAL | {"assignee", "response_in_time"},
+    "AppealAssigned": APPEAL | {"assignee", "response_in_time", "member_unit_id", "unit_first", "appeal_first_unit"},
     "AppealEscalated": APPEAL | {"from_level", "automatic", "response_in_time"},
     "AppealResolved": APPEAL
-    | {"first", "on_site", "at_meeting", "meeting_id", "seconds_to_resolve", "response_in_time", "resolved_in_time"},
+    | {
+        "first",
+        "on_site",
+        "at_meeting",
+        "meeting_id",
+        "seconds_to_resolve",
+        "response_in_time",
+        "resolved_in_time",
+        "member_unit_id",
+    },
     "AppealRated": APPEAL | {"satisfaction"},
     "AppealReopened": APPEAL,
     "AppealClosed": APPEAL | {"reason", "response_in_time"},
@@ -50,12 +59,16 @@ PINNED = {
         "ended_at",
         "residents_served",
         "participants",
+        "member_unit_ids",
     },
-    "ProjectCreated": PROJECT | {"budget", "target_beneficiaries", "at"},
+    "ProjectCreated": PROJECT | {"budget", "target_beneficiaries", "at", "member_unit_ids"},
     "ProjectUpdated": PROJECT | {"status", "previous_status", "beneficiaries_covered", "beneficiaries_delta", "at"},
-    "FundingRecorded": PROJECT | {"funding_id", "source", "amount", "received_on"},
+    "FundingRecorded": PROJECT | {"funding_id", "source", "amount", "received_on", "member_unit_id"},
     "DisbursementRecorded": PROJECT | {"disbursement_id", "amount", "paid_on"},
     "SessionRecorded": PROJECT | {"session_id", "held_on", "residents_served"},
+    "MemberUnitJoined": {"member_unit_id", "community_id", "street_id", "kind", "joined_on", "at"},
+    "MemberUnitLeft": {"member_unit_id", "community_id", "street_id", "kind", "joined_on", "left_on", "at"},
+    "SiteOpened": {"site_id", "community_id", "street_id", "kind", "opened_on", "at"},
 }
 
 

@@ -154,20 +154,32 @@ def in_community(table: str, key: Mapping[str, Any], community_id: str) -> dict:
 
 
 def add_update(
-    table: str, key: Mapping[str, Any], counts: Mapping[str, int], *, stamp: tuple[str, str] | None = None
+    table: str,
+    key: Mapping[str, Any],
+    counts: Mapping[str, int],
+    *,
+    stamp: tuple[str, str] | None = None,
+    facts: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """An ``Update`` transaction item adding ``counts`` to the item at ``key`` (created if absent).
 
-    ``stamp=("updated_at", "2025-…Z")`` also sets that attribute. Counter names go through
+    ``stamp=("updated_at", "2025-…Z")`` also sets that attribute, and ``facts`` sets those (values
+    that are the same whoever writes them: ``{"kind": "agency"}``). Counter names go through
     placeholders, so any name works (``cat_medical``, ``status``…).
     """
     names = {f"#c{n}": name for n, name in enumerate(counts)}
     expression_values: dict[str, Any] = {f":c{n}": int(value) for n, value in enumerate(counts.values())}
-    expression = "ADD " + ", ".join(f"#c{n} :c{n}" for n in range(len(counts)))
+    sets = dict(facts or {})
     if stamp:
-        names["#stamp"], expression_values[":stamp"] = stamp[0], stamp[1]
-        expression = f"SET #stamp = :stamp {expression}"
-    return update(table, key, expression, expression_values, names=names)
+        sets[stamp[0]] = stamp[1]
+    for n, (name, value) in enumerate(sets.items()):
+        names[f"#s{n}"], expression_values[f":s{n}"] = name, value
+    clauses = []
+    if sets:
+        clauses.append("SET " + ", ".join(f"#s{n} = :s{n}" for n in range(len(sets))))
+    if counts:
+        clauses.append("ADD " + ", ".join(f"#c{n} :c{n}" for n in range(len(counts))))
+    return update(table, key, " ".join(clauses), expression_values, names=names)
 
 
 def year_range(bounds: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -208,6 +220,52 @@ def transact_write(transact_items: Sequence[TransactItem]) -> None:
 def put_item(table: str, item: Mapping[str, Any]) -> None:
     """An unconditional ``PutItem``: for items only one writer replaces whole (configuration)."""
     aws.client("dynamodb").put_item(TableName=table, Item=marshal(item))
+
+
+BATCH_KEYS = 100  # BatchGetItem's limit per request
+
+
+def _batch_drain(request: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """One BatchGetItem, then the keys DynamoDB did not get to (throttling, 16 MB) asked again, as its API says."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    while request:
+        response = aws.client("dynamodb").batch_get_item(RequestItems=request)
+        for table, items in response.get("Responses", {}).items():
+            found.setdefault(table, []).extend(unmarshal(item) for item in items)
+        request = response.get("UnprocessedKeys") or {}
+    return found
+
+
+def batch_get(
+    table: str,
+    keys: Sequence[Mapping[str, Any]],
+    *,
+    projection: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The items at ``keys`` that exist, in no particular order: 100 keys a BatchGetItem, repeats asked once::
+
+    batch_get(table, [{"pk": "APPEALS#APPEAL#apl_…", "sk": "APPEAL"}, …], projection="id, title")
+    """
+    unique = list({json.dumps(dict(key), sort_keys=True): key for key in keys}.values())
+    found: list[dict[str, Any]] = []
+    for offset in range(0, len(unique), BATCH_KEYS):
+        request: dict[str, Any] = {"Keys": [marshal(key) for key in unique[offset : offset + BATCH_KEYS]]}
+        if projection:
+            request["ProjectionExpression"] = projection
+        if names:
+            request["ExpressionAttributeNames"] = dict(names)
+        found += _batch_drain({table: request}).get(table, [])
+    return found
+
+
+def batch_get_across(keys: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Items of several tables in one BatchGetItem (at most 100 keys in all): ``{table: [item, …]}``."""
+    if sum(len(table_keys) for table_keys in keys.values()) > BATCH_KEYS:
+        raise ValueError(f"batch_get_across reads at most {BATCH_KEYS} keys; use batch_get per table")
+    request = {table: {"Keys": [marshal(key) for key in wanted]} for table, wanted in keys.items() if wanted}
+    found = _batch_drain(request) if request else {}
+    return {table: found.get(table, []) for table in keys}
 
 
 def get_item(table: str, key: Mapping[str, Any], *, consistent: bool = False) -> dict[str, Any] | None:

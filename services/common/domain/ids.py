@@ -9,7 +9,7 @@ import re
 
 from ulid import ULID
 
-PREFIXES = frozenset({"apl", "mtg", "vol", "team", "act", "prj", "fnd", "dsb", "ses", "evt", "ext"})
+PREFIXES = frozenset({"apl", "mtg", "vol", "team", "act", "prj", "fnd", "dsb", "ses", "evt", "ext", "mu", "site"})
 _ULID = r"[0-9A-HJKMNP-TV-Z]{26}"
 _PATTERN = re.compile(rf"^(?P<prefix>[a-z]+)_(?P<ulid>{_ULID})$")
 

@@ -35,6 +35,7 @@ from services.common.domain.contracts.appeals import (
     MeetingHeld,
 )
 from services.common.domain.contracts.base import EventData
+from services.common.domain.contracts.complex import MemberUnitJoined, MemberUnitLeft, SiteOpened
 from services.common.domain.contracts.projects import (
     DisbursementRecorded,
     FundingRecorded,
@@ -69,6 +70,9 @@ EVENT_TYPES: dict[str, type[EventData]] = {
         FundingRecorded,
         DisbursementRecorded,
         SessionRecorded,
+        MemberUnitJoined,
+        MemberUnitLeft,
+        SiteOpened,
     )
 }
 

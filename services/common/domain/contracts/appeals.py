@@ -1,7 +1,8 @@
 """Events of the appeals service (source ``canger.appeals``).
 
     AppealSubmitted   a new appeal                     counts by ``at`` (= submitted_at)
-    AppealAssigned    assigned to a department/unit    counts by ``at``
+    AppealAssigned    assigned to a department/unit    counts by ``at``; ``member_unit_id`` when a member
+                      unit (API.md, "The complex"), ``unit_first`` / ``appeal_first_unit`` for its figures
     AppealEscalated   community → street → city        counts by ``at``
     AppealResolved    resolved; ``first`` is the first resolution of this appeal, which is what
                       "resolved" counts; ``seconds_to_resolve`` (an integer, so sums stay exact)
@@ -61,6 +62,13 @@ class Responding(AppealEvent):
 
 class AppealAssigned(Responding):
     assignee: str
+    member_unit_id: str | None = Field(default=None, description="The member unit assigned, if a unit was")
+    unit_first: bool = Field(
+        default=False, description="The first assignment of this appeal to this member unit (its appeals_assigned)"
+    )
+    appeal_first_unit: bool = Field(
+        default=False, description="The appeal's first assignment to any member unit (appeals_to_units)"
+    )
 
 
 class AppealEscalated(Responding):
@@ -76,6 +84,9 @@ class AppealResolved(Responding):
     seconds_to_resolve: int = Field(ge=0, description="Whole seconds from submission to this resolution")
     resolved_in_time: bool | None = Field(
         default=None, description="A first resolution of an appeal with a due_at: by it or not; null otherwise"
+    )
+    member_unit_id: str | None = Field(
+        default=None, description="The member unit the appeal was assigned to when resolved (its appeals_resolved)"
     )
 
 

@@ -32,6 +32,7 @@ class ProjectCreated(ProjectEvent):
     budget: int | None = Field(description="fen")
     target_beneficiaries: int | None
     at: UtcDateTime
+    member_unit_ids: list[str] = Field(default_factory=list, description="Co-organising member units")
 
 
 class ProjectUpdated(ProjectEvent):
@@ -47,6 +48,7 @@ class FundingRecorded(ProjectEvent):
     source: str
     amount: int = Field(gt=0, description="fen")
     received_on: dt.date
+    member_unit_id: str | None = Field(default=None, description="The giving member unit (source member_unit)")
 
 
 class DisbursementRecorded(ProjectEvent):

@@ -45,6 +45,7 @@ class AppealsTally(TallyFigures):
     extended: int = 0  # appeals whose first extension was approved
     supervised: int = 0
     merged: int = 0
+    to_units: int = 0  # appeals first assigned to a member unit (the complex's appeals_to_units)
 
 
 class VolunteersTally(TallyFigures):
@@ -54,6 +55,7 @@ class VolunteersTally(TallyFigures):
     activities: int = 0
     hours_tenths: int = 0
     residents_served: int = 0
+    with_units: int = 0  # activities co-organised by at least one member unit
 
 
 class ProjectsTally(TallyFigures):
@@ -69,6 +71,7 @@ class ProjectsTally(TallyFigures):
     disbursed: int = 0  # fen
     sessions: int = 0
     session_residents: int = 0
+    funding_from_units: int = 0  # fen, funding of source member_unit
 
     @staticmethod
     def started_field(kind: ProjectKind | str) -> str:
@@ -79,7 +82,17 @@ class ProjectsTally(TallyFigures):
         return cls.model_validate({"started": 1, cls.started_field(kind): 1})
 
 
-TALLY_SOURCES: tuple[type[TallyFigures], ...] = (AppealsTally, VolunteersTally, ProjectsTally)
+class ComplexTally(TallyFigures):
+    """The complex's own records: pairings and sites, by the year of their date (joined_on, left_on, opened_on)."""
+
+    source: ClassVar[str] = "complex"
+
+    units_joined: int = 0
+    units_left: int = 0
+    sites_opened: int = 0
+
+
+TALLY_SOURCES: tuple[type[TallyFigures], ...] = (AppealsTally, VolunteersTally, ProjectsTally, ComplexTally)
 
 # Every project kind has its own started_<kind> figure.
 assert all(ProjectsTally.started_field(kind) in ProjectsTally.model_fields for kind in ProjectKind)

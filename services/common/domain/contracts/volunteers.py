@@ -50,3 +50,4 @@ class ActivityLogged(EventData):
     ended_at: UtcDateTime
     residents_served: int = Field(ge=0)
     participants: list[ParticipantHours]
+    member_unit_ids: list[str] = Field(default_factory=list, description="Co-organising member units")

@@ -81,6 +81,36 @@ class FundingSource(StrEnum):
     OTHER = "other"
 
 
+class MemberUnitKind(StrEnum):
+    AGENCY = "agency"
+    INSTITUTION = "institution"
+    STATE_ENTERPRISE = "state_enterprise"
+    PRIVATE_ENTERPRISE = "private_enterprise"
+    SOCIAL_ORGANIZATION = "social_organization"
+    OTHER = "other"
+
+
+class OfferKind(StrEnum):
+    """What a member unit brings (资源清单)."""
+
+    VENUE = "venue"
+    FUNDS = "funds"
+    VOLUNTEERS = "volunteers"
+    EXPERTISE = "expertise"
+    GOODS = "goods"
+
+
+class SiteKind(StrEnum):
+    """The complex's sites (阵地)."""
+
+    PARTY_SERVICE_CENTER = "party_service_center"
+    SERVICE_STATION = "service_station"
+    ELDERLY_CARE_CENTER = "elderly_care_center"
+    CHILDRENS_HOME = "childrens_home"
+    RED_PROPERTY = "red_property"
+    OTHER = "other"
+
+
 # code → (label_zh, label_en), per enumeration, in the order front ends show them.
 LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
     AppealCategory: {
@@ -142,6 +172,48 @@ LABELS: dict[type[StrEnum], dict[str, tuple[str, str]]] = {
         "member_unit": ("成员单位", "Member units"),
         "other": ("其他", "Other"),
     },
+    MemberUnitKind: {
+        "agency": ("机关", "Government agency"),
+        "institution": ("事业单位", "Public institution"),
+        "state_enterprise": ("国有企业", "State-owned enterprise"),
+        "private_enterprise": ("非公企业", "Private enterprise"),
+        "social_organization": ("社会组织", "Social organization"),
+        "other": ("其他", "Other"),
+    },
+    OfferKind: {
+        "venue": ("场地", "Venue"),
+        "funds": ("资金", "Funds"),
+        "volunteers": ("志愿者", "Volunteers"),
+        "expertise": ("专业服务", "Professional services"),
+        "goods": ("物资", "Goods"),
+    },
+    SiteKind: {
+        "party_service_center": ("党群服务中心", "Party and public service centre"),
+        "service_station": ("党群服务驿站", "Party and public service station"),
+        "elderly_care_center": ("居家养老服务中心", "Home elderly-care centre"),
+        "childrens_home": ("儿童之家", "Children's home"),
+        "red_property": ("红色物业示范点", "Red property demonstration site"),
+        "other": ("其他", "Other"),
+    },
+}
+
+# Demand → resource (需求清单 ↔ 资源清单): the service fields whose offers can answer an appeal category.
+# Matching (GET /v1/communities/{id}/matches) reads this; GET /v1/meta publishes it as ``category_fields``.
+# A category maps to at least one field; ``other`` fields serve every category as a last resort.
+CATEGORY_FIELDS: dict[AppealCategory, tuple[ServiceField, ...]] = {
+    AppealCategory.EMPLOYMENT: (ServiceField.EDUCATION_TECH, ServiceField.MASS_WORK),
+    AppealCategory.MEDICAL: (ServiceField.HEALTH,),
+    AppealCategory.EDUCATION: (ServiceField.EDUCATION_TECH, ServiceField.CHILD_CARE),
+    AppealCategory.ELDERLY_CARE: (ServiceField.ELDERLY_CARE, ServiceField.HEALTH),
+    AppealCategory.CHILDCARE: (ServiceField.CHILD_CARE, ServiceField.EDUCATION_TECH),
+    AppealCategory.HOUSING_PROPERTY: (ServiceField.MASS_WORK, ServiceField.LEGAL_PUBLICITY),
+    AppealCategory.PARKING_TRAFFIC: (ServiceField.MASS_WORK,),
+    AppealCategory.ENVIRONMENT: (ServiceField.ENVIRONMENT,),
+    AppealCategory.PUBLIC_SAFETY: (ServiceField.EMERGENCY_RESCUE, ServiceField.LEGAL_PUBLICITY),
+    AppealCategory.PUBLIC_FACILITIES: (ServiceField.MASS_WORK, ServiceField.CULTURE_SPORTS),
+    AppealCategory.NEIGHBOUR_DISPUTE: (ServiceField.LEGAL_PUBLICITY, ServiceField.MASS_WORK),
+    AppealCategory.SOCIAL_ASSISTANCE: (ServiceField.MASS_WORK, ServiceField.ELDERLY_CARE),
+    AppealCategory.OTHER: (ServiceField.OTHER,),
 }
 
 
