@@ -10,9 +10,11 @@ import paths and imports none of them.
                                  /open311/v2/… (public)
     volunteers-api    http       /v1/teams…, /v1/volunteers…, /v1/activities…
     projects-api      http       /v1/projects…, /v1/open-data/360giving/{year}.json (public)
-    stats-api         http       GET /v1/stats/{year}[/months|/scopes], /v1/reports/{report} (public)
+    complex-api       http       /v1/member-units…, /v1/sites…, GET /v1/communities/{id}/matches
+    stats-api         http       GET /v1/stats/{year}[/months|/scopes], /v1/reports/{report},
+                                 /v1/reports/{year}/units.csv, /v1/member-units/{id}/figures (public)
     stats-consumer    queue      canger-events, batches of 100
-    yearly-metrics    schedule   daily 01:00 Asia/Shanghai
+    yearly-metrics    schedule   daily 01:00 Asia/Shanghai (reads the member units' names for their table)
     outbox-relay      schedule   every minute (services/platform: shared jobs)
     appeal-deadlines  schedule   every 15 minutes (the appeals service's own job)
 
@@ -63,6 +65,9 @@ class Access:
     idempotency: bool = False
     publishes_events: bool = False
     reports: Literal["none", "read", "write"] = "none"
+    # Another service's items this function only reads and checks inside its transactions (GetItem,
+    # ConditionCheckItem), never writes: the member units appeals, activities and projects refer to.
+    references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,9 +106,18 @@ OPEN311_DOCUMENTS = ("discovery.json", "services.json", "services.xml", "request
 APPEAL_ACTIONS = ("assign", "escalate", "resolve", "rate", "reopen", "close", "supervise", "merge")
 
 
-def _writer(prefix: str) -> Access:
+MEMBER_UNITS = "COMPLEX#UNIT#"  # services.common.data.member_units.PREFIX
+
+
+def _writer(prefix: str, *, references: tuple[str, ...] = ()) -> Access:
     """An API that writes its own items and their outbox events, idempotently."""
-    return Access(records_prefixes=(prefix, "OUTBOX#"), records_write=True, idempotency=True, publishes_events=True)
+    return Access(
+        records_prefixes=(prefix, "OUTBOX#"),
+        records_write=True,
+        idempotency=True,
+        publishes_events=True,
+        references=references,
+    )
 
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -149,7 +163,7 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/appeal-policy"),
             Route("PUT", "/v1/appeal-policy"),
         ),
-        access=_writer("APPEALS#"),
+        access=_writer("APPEALS#", references=(MEMBER_UNITS,)),
     ),
     HttpFunction(
         name="volunteers-api",
@@ -168,7 +182,7 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/activities"),
             Route("GET", "/v1/activities/{activity_id}"),
         ),
-        access=_writer("VOLUNTEERS#"),
+        access=_writer("VOLUNTEERS#", references=(MEMBER_UNITS,)),
     ),
     HttpFunction(
         name="projects-api",
@@ -187,7 +201,34 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/projects/{project_id}/ledger"),
             Route("GET", "/v1/open-data/360giving/{file}", public=True),
         ),
-        access=_writer("PROJECTS#"),
+        access=_writer("PROJECTS#", references=(MEMBER_UNITS,)),
+    ),
+    HttpFunction(
+        name="complex-api",
+        handler="services.complex.handler.lambda_handler",
+        service="complex",
+        description="The community service complex: member units and their offers, sites, demand-to-resource matching",
+        routes=(
+            Route("POST", "/v1/member-units"),
+            Route("GET", "/v1/member-units", public=True),
+            Route("GET", "/v1/member-units/{member_unit_id}", public=True),
+            Route("PATCH", "/v1/member-units/{member_unit_id}"),
+            # Public routes carry no claims behind API Gateway, so a unit's contact has its own authenticated route.
+            Route("GET", "/v1/member-units/{member_unit_id}/contact"),
+            Route("POST", "/v1/sites"),
+            Route("GET", "/v1/sites", public=True),
+            Route("GET", "/v1/sites/{site_id}", public=True),
+            Route("GET", "/v1/communities/{community_id}/matches"),
+        ),
+        # Matching reads open appeals by category (APPEALS#DEMAND#…), kept by the appeals service
+        # (services.common.data.open_demand).
+        access=Access(
+            records_prefixes=("COMPLEX#", "OUTBOX#"),
+            records_write=True,
+            idempotency=True,
+            publishes_events=True,
+            references=("APPEALS#DEMAND#",),
+        ),
     ),
     HttpFunction(
         name="stats-api",
@@ -199,8 +240,10 @@ FUNCTIONS: tuple[Function, ...] = (
             Route("GET", "/v1/stats/{year}/months", public=True),
             Route("GET", "/v1/stats/{year}/scopes", public=True),
             Route("GET", "/v1/reports/{report}", public=True),
+            Route("GET", "/v1/reports/{year}/units.csv", public=True),
+            Route("GET", "/v1/member-units/{member_unit_id}/figures", public=True),
         ),
-        access=Access(stats="read", reports="read"),
+        access=Access(stats="read", reports="read", references=(MEMBER_UNITS,)),
     ),
     QueueFunction(
         name="stats-consumer",
@@ -219,9 +262,10 @@ FUNCTIONS: tuple[Function, ...] = (
         description="Freezes the yearly report for every scope, reconciles it with the records, stores JSON and CSV",
         schedule=Schedule("yearly-metrics", "cron(0 1 * * ? *)", "Asia/Shanghai"),
         access=Access(
-            records_prefixes=("APPEALS#TALLY#", "VOLUNTEERS#TALLY#", "PROJECTS#TALLY#"),
+            records_prefixes=("APPEALS#TALLY#", "VOLUNTEERS#TALLY#", "PROJECTS#TALLY#", "COMPLEX#TALLY#"),
             stats="read",
             reports="write",
+            references=(MEMBER_UNITS,),  # the units' names for the units table (BatchGetItem)
         ),
         timeout_seconds=120,
         memory_mb=1024,

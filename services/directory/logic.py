@@ -10,12 +10,16 @@ from pathlib import Path
 from services import catalog
 from services.common.domain.auth import Principal
 from services.common.domain.reference import (
+    CATEGORY_FIELDS,
     LABELS,
     AppealCategory,
     AppealChannel,
     FundingSource,
+    MemberUnitKind,
+    OfferKind,
     ProjectKind,
     ServiceField,
+    SiteKind,
     VolunteerGroup,
     directory,
 )
@@ -35,6 +39,10 @@ def meta() -> Meta:
         service_fields=_labels(ServiceField),
         project_kinds=_labels(ProjectKind),
         funding_sources=_labels(FundingSource),
+        member_unit_kinds=_labels(MemberUnitKind),
+        offer_kinds=_labels(OfferKind),
+        site_kinds=_labels(SiteKind),
+        category_fields={category.value: [f.value for f in fields] for category, fields in CATEGORY_FIELDS.items()},
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Label(BaseModel):
@@ -18,6 +18,12 @@ class Meta(BaseModel):
     service_fields: list[Label]
     project_kinds: list[Label]
     funding_sources: list[Label]
+    member_unit_kinds: list[Label]
+    offer_kinds: list[Label]
+    site_kinds: list[Label]
+    category_fields: dict[str, list[str]] = Field(
+        description="Each appeal category → the service fields (`service_fields` codes) whose offers serve it"
+    )
 
 
 class GridOut(BaseModel):

@@ -1,0 +1,1 @@
+"""Models of the complex service: request bodies, resources and stored records."""
