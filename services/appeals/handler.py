@@ -115,7 +115,9 @@ def get_history(appeal_id: str) -> History:
     summary="Assign to a department or member unit",
     operation_id="assignAppeal",
     description=(
-        "Staff of the appeal's level or a city admin assign it: submitted, assigned or escalated → assigned. 409 "
+        "Staff of the appeal's level or a city admin assign it: submitted, assigned or escalated → assigned. "
+        "`member_unit_id` assigns a paired member unit (any community's; else 422 naming it), whose name is the "
+        "`assignee` unless one is given; without a unit, `assignee` is required. 409 "
         "from any other state or with a stale `expected_version`."
     ),
 )

@@ -35,7 +35,8 @@ TAGS = ["projects"]
     operation_id="createProject",
     description=(
         "Community staff of that community or a city admin create a secretary-led, care or other project; it starts"
-        " `planned`. 201 with `Location`."
+        " `planned`. `member_unit_ids`: co-organising member units, each paired now (else 422 naming "
+        "`member_unit_ids[n]`). 201 with `Location`."
     ),
 )
 def create_project(body: inputs.NewProject) -> Response[Project]:
@@ -98,7 +99,10 @@ def change_project(project_id: str, body: inputs.ProjectChange) -> Project:
     summary="Record funding received",
     responses=created(Funding),
     operation_id="addFunding",
-    description="Record funding received for the project, by source. 201 with `Location`.",
+    description=(
+        "Record funding received for the project, by source. Source `member_unit` names the giving unit in "
+        "`member_unit_id` (paired now; else 422 naming it), and no other source names one. 201 with `Location`."
+    ),
 )
 def add_funding(project_id: str, body: inputs.NewFunding) -> Response[Funding]:
     funding = projects.add_funding(project_id, body, by=caller(app))

@@ -130,7 +130,8 @@ def service_record(volunteer_id: str, year: YearParam = None) -> ServiceRecord:
     description=(
         "Log an activity with its participants' hours: `ended_at` after `started_at` and at most 24 h later; each "
         "`hours` > 0, one decimal place, at most the activity's length; each volunteer known (else 422) and listed "
-        "once. Volunteers may come from any community. 201 with `Location`."
+        "once. Volunteers may come from any community. `member_unit_ids`: co-organising member units, each paired "
+        "now (else 422 naming `member_unit_ids[n]`). 201 with `Location`."
     ),
 )
 def log_activity(body: inputs.NewActivity) -> Response[Activity]:

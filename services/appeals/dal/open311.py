@@ -252,22 +252,6 @@ def search(search: Search, *, community_ids: Sequence[str]) -> Found:
 
 def get_many(appeal_ids: Sequence[str]) -> dict[str, PublicAppeal]:
     """The appeals with these ids that exist, by id: BatchGetItem, 100 keys a call, public attributes only."""
-    found: dict[str, PublicAppeal] = {}
-    unique = list(dict.fromkeys(appeal_ids))
-    client = aws.client("dynamodb")
-    table = get_settings().records_table
-    for offset in range(0, len(unique), BATCH_KEYS):
-        keys = [
-            dynamo.marshal({"pk": f"APPEALS#APPEAL#{i}", "sk": "APPEAL"}) for i in unique[offset : offset + BATCH_KEYS]
-        ]
-        request: dict[str, Any] = {
-            table: {"Keys": keys, "ProjectionExpression": _PROJECTION, "ExpressionAttributeNames": _PROJECTION_NAMES}
-        }
-        while request:
-            response = client.batch_get_item(RequestItems=request)
-            for item in response.get("Responses", {}).get(table, []):
-                appeal = _public(dynamo.unmarshal(item))
-                found[appeal.id] = appeal
-            # Keys DynamoDB did not get to (throttling, 16 MB): asked again, as the API documents.
-            request = response.get("UnprocessedKeys") or {}
-    return found
+    keys = [{"pk": f"APPEALS#APPEAL#{i}", "sk": "APPEAL"} for i in appeal_ids]
+    items = dynamo.batch_get(get_settings().records_table, keys, projection=_PROJECTION, names=_PROJECTION_NAMES)
+    return {appeal.id: appeal for appeal in map(_public, items)}

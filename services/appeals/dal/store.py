@@ -19,12 +19,17 @@ Listings (sort key ``<submitted_at or held_at>#<id>``, so newest first and a yea
 Open appeals, for the duplicate hints (one Query of one community and category, by submission time)::
 
     open      pk APPEALS#OPEN#<cid>#<category>  sk <submitted_at>#<id>   {hint: JSON of id, text, place}
+    demand    pk APPEALS#DEMAND#<cid>           sk OPEN    open appeals by category (common.data.open_demand)
               written with the appeal, deleted when it leaves submitted/assigned/escalated, back on reopen
+
+An assignment to a member unit checks the unit's item (``COMPLEX#UNIT#<mu_id>``, read-only here) in its
+transaction: ``member_units.paired``.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -32,7 +37,7 @@ from typing import Any
 from services.appeals.models.records import AppealRecord
 from services.appeals.models.resources import OPEN_STATUSES, HistoryEntry, Level, Meeting
 from services.common.config import get_settings
-from services.common.data import dynamo, outbox, records
+from services.common.data import dynamo, member_units, open_demand, outbox, records, unit_refs
 from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
@@ -129,6 +134,17 @@ def open_marker_changes(before: AppealRecord | None, after: AppealRecord) -> lis
     return []
 
 
+def _demand_changes(pairs: list[tuple[AppealRecord | None, AppealRecord]]) -> list[TxItem]:
+    """The communities' open counts by category (``open_demand``), one item per community, net of every change."""
+    deltas: dict[str, Counter[str]] = defaultdict(Counter)
+    for before, after in pairs:
+        was_open = before is not None and before.status in OPEN_STATUSES
+        is_open = after.status in OPEN_STATUSES
+        if was_open != is_open:
+            deltas[after.community_id][after.category] += 1 if is_open else -1
+    return [open_demand.adjust(community, counts) for community, counts in deltas.items() if any(counts.values())]
+
+
 @dataclass(frozen=True)
 class OpenAppeal:
     id: str
@@ -210,6 +226,7 @@ def create_appeal(appeal: AppealRecord, entry: HistoryEntry, events: list[Event]
             TxItem("history", _put(_history_item(appeal.id, appeal.version, entry), "attribute_not_exists(pk)")),
             tally.item(),
             *open_marker_changes(None, appeal),
+            *_demand_changes([(None, appeal)]),
         ],
         events,
     )
@@ -244,21 +261,26 @@ def save_changes(
     *,
     events: list[Event],
     meeting_id: str | None = None,
+    member_unit_id: str | None = None,
     tally: Tally | None = None,
 ) -> None:
     """Every change, its history, its events and the tally in one transaction.
 
     Two officers acting at once both read the same version; the first transaction wins and the
     second fails its condition (``WriteConflict`` → 409). ``meeting_id``, if given, must name a
-    meeting of the first appeal's community, checked in the same transaction (else 422).
+    meeting of the first appeal's community, checked in the same transaction (else 422);
+    ``member_unit_id`` a member unit still paired (``member_units.paired``, else 422).
     """
     items: list[TxItem] = []
     for change in changes:
         items.extend(change.items())
+    items.extend(_demand_changes([(change.before, change.after) for change in changes]))
     if meeting_id:
         items.append(
             TxItem(f"meeting:{meeting_id}", _belongs_to(meeting_key(meeting_id), changes[0].after.community_id))
         )
+    if member_unit_id:
+        items.append(member_units.paired(member_unit_id))
     if tally:
         items.append(tally.item())
     try:
@@ -266,6 +288,8 @@ def save_changes(
     except dynamo.WriteConflict as conflict:
         if conflict.failed("meeting"):
             raise InvalidInput.field("meeting_id", "No meeting of this appeal's community has this id.") from None
+        if conflict.failed(member_units.LABEL):
+            raise InvalidInput.field("member_unit_id", unit_refs.NOT_PAIRED) from None
         raise
 
 
@@ -276,10 +300,17 @@ def save_transition(
     entry: HistoryEntry,
     events: list[Event],
     meeting_id: str | None = None,
+    member_unit_id: str | None = None,
     tally: Tally | None = None,
 ) -> None:
     """One appeal's action: ``save_changes`` of one change with one history entry."""
-    save_changes([Change(before, appeal, (entry,))], events=events, meeting_id=meeting_id, tally=tally)
+    save_changes(
+        [Change(before, appeal, (entry,))],
+        events=events,
+        meeting_id=meeting_id,
+        member_unit_id=member_unit_id,
+        tally=tally,
+    )
 
 
 def due_appeals(now: datetime, *, limit: int = 500, cursor: str | None = None) -> dynamo.Page[AppealRecord]:

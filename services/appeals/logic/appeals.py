@@ -29,6 +29,7 @@ from services.appeals.models.resources import (
     SubmittedAppeal,
 )
 from services.appeals.models.settings import AppealPolicy
+from services.common.data import unit_refs
 from services.common.data.tally import Tally
 from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
@@ -193,6 +194,8 @@ def act(appeal_id: str, action: Action, body: ActionBody, *, by: Principal) -> A
     lifecycle.authorize(by, before, action)
     require_version("appeal", before.version, body.expected_version)
     status, level = lifecycle.next_state(before, action)
+    if isinstance(body, inputs.Assign):
+        body = _assignment(body)
     now = clock.utc_now()
     effect = lifecycle.TRANSITIONS[action].effect(before, body, now)
     response, counts = responded(before, action, now)
@@ -212,6 +215,8 @@ def act(appeal_id: str, action: Action, body: ActionBody, *, by: Principal) -> A
         counts["resolved"] = 1
         if event_fields.get("resolved_in_time") is not None:
             counts["resolved_in_time"] = int(event_fields["resolved_in_time"])
+    if event_fields.get("appeal_first_unit"):
+        counts["to_units"] = 1
     event = new_event(SERVICE, effect.event(**_scope(after, now), **event_fields), occurred_at=now)
     meeting_id = body.meeting_id if isinstance(body, inputs.Resolve) else None
     store.save_transition(
@@ -220,10 +225,23 @@ def act(appeal_id: str, action: Action, body: ActionBody, *, by: Principal) -> A
         entry=entry,
         events=[event],
         meeting_id=meeting_id,
+        # Checked again inside the transaction: a unit leaving meanwhile makes it fail (422), never slip in.
+        member_unit_id=body.member_unit_id if isinstance(body, inputs.Assign) else None,
         tally=Tally(years.year_of(now), after.community_id, AppealsTally(**counts)) if counts else None,
     )
     logger.info("appeal action", appeal_id=appeal_id, action=action.value, to_status=status.value, level=level.value)
     return shown_to(by, after)
+
+
+def _assignment(body: inputs.Assign) -> inputs.Assign:
+    """An assignment names an assignee, a member unit or both; a unit must be paired now (else 422 naming
+    ``member_unit_id``) and lends its name when no assignee is given."""
+    if body.member_unit_id is None:
+        if body.assignee is None:
+            raise InvalidInput.field("assignee", "Give an assignee, or a member_unit_id.")
+        return body
+    unit = unit_refs.paired_or_422(body.member_unit_id, field="member_unit_id")
+    return body if body.assignee is not None else body.model_copy(update={"assignee": unit.name})
 
 
 def responded(before: AppealRecord, action: Action, now: datetime) -> tuple[dict[str, Any], dict[str, int]]:

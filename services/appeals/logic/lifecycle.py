@@ -47,7 +47,19 @@ class Effect:
 
 def _assign(appeal: AppealRecord, body: inputs.Assign, now: datetime) -> Effect:
     # due_at comes from the policy and the calendar (logic.appeals.deadline_changes): not decided here.
-    return Effect({"assignee": body.assignee}, body.note, contract.AppealAssigned, {"assignee": body.assignee})
+    # With a member unit, the caller has filled ``assignee`` with its name if it was left out
+    # (logic.appeals.act); a plain assignee clears the unit, the units ever assigned stay.
+    unit, ever = body.member_unit_id, appeal.assigned_unit_ids
+    changes: dict[str, Any] = {"assignee": body.assignee, "member_unit_id": unit}
+    if unit is not None and unit not in ever:
+        changes["assigned_unit_ids"] = [*ever, unit]
+    event_fields = {
+        "assignee": body.assignee,
+        "member_unit_id": unit,
+        "unit_first": unit is not None and unit not in ever,
+        "appeal_first_unit": unit is not None and not ever,
+    }
+    return Effect(changes, body.note, contract.AppealAssigned, event_fields)
 
 
 def _escalate(appeal: AppealRecord, body: inputs.Escalate, now: datetime) -> Effect:
@@ -71,6 +83,7 @@ def _resolve(appeal: AppealRecord, body: inputs.Resolve, now: datetime) -> Effec
         "seconds_to_resolve": int((now - appeal.submitted_at).total_seconds()),
         # on_time_rate: a first resolution of an appeal with a due_at, by it or not.
         "resolved_in_time": (now <= appeal.due_at) if first and appeal.due_at is not None else None,
+        "member_unit_id": appeal.member_unit_id,
     }
     return Effect(changes, body.resolution, contract.AppealResolved, event_fields)
 

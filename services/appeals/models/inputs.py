@@ -58,7 +58,12 @@ class NewAppeal(Body):
 
 
 class Assign(Body):
-    assignee: Text100 = Field(description="The department or member unit that takes the appeal")
+    assignee: Text100 | None = Field(
+        default=None,
+        description="The department or member unit that takes the appeal; with `member_unit_id`, the unit's name "
+        "unless given",
+    )
+    member_unit_id: Id | None = Field(default=None, description="A paired member unit that takes the appeal")
     due_at: UtcDateTime | None = None
     note: Text500 | None = None
     expected_version: ExpectedVersion = None

@@ -27,6 +27,8 @@ class AppealRecord(Appeal):
     extended_days: int = 0  # approved, counted against max_extension_days
     # Who may read it besides its submitter: the submitters of the appeals merged into it.
     supporter_subs: list[str] = Field(default_factory=list)
+    # Every member unit it was ever assigned to, in order: a unit's first assignment counts once (unit_first).
+    assigned_unit_ids: list[str] = Field(default_factory=list)
 
     @property
     def watched_deadline(self) -> tuple[str, datetime] | None:

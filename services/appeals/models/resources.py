@@ -79,6 +79,7 @@ class Appeal(BaseModel):
     status: Status
     level: Level
     assignee: str | None = None
+    member_unit_id: str | None = Field(default=None, description="The member unit assigned now, if a unit is")
     due_at: UtcDateTime | None = None
     contact: ContactView | None = None
     location: LocationView | None = None

@@ -27,6 +27,8 @@ class FundingLine:
     source: str
     amount: int  # fen
     received_on: dt.date
+    member_unit_id: str | None = None  # the giving unit (source member_unit), and its name when recorded
+    member_unit_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def funding_of_year(year: int) -> list[FundingLine]:
         "IndexName": "gsi4",
         "KeyConditionExpression": "gsi4pk = :pk",
         # A ledger record's "date" is the day the money was received; the donor is not read.
-        "ProjectionExpression": "id, project_id, #source, amount, #date",
+        "ProjectionExpression": "id, project_id, #source, amount, #date, member_unit_id, member_unit_name",
         "ExpressionAttributeNames": {"#source": "source", "#date": "date"},
         "ExpressionAttributeValues": dynamo.values({":pk": funding_year_partition(year)}),
     }
@@ -64,6 +66,8 @@ def funding_of_year(year: int) -> list[FundingLine]:
                     source=item["source"],
                     amount=int(item["amount"]),
                     received_on=dt.date.fromisoformat(item["date"]),
+                    member_unit_id=item.get("member_unit_id"),
+                    member_unit_name=item.get("member_unit_name"),
                 )
             )
         if "LastEvaluatedKey" not in response:
@@ -73,21 +77,7 @@ def funding_of_year(year: int) -> list[FundingLine]:
 
 def projects(project_ids: Iterable[str]) -> dict[str, ProjectFacts]:
     """The projects with these ids, by id: BatchGetItem, 100 keys a call, unprocessed keys asked again."""
-    client = aws.client("dynamodb")
-    table = get_settings().records_table
-    unique = list(dict.fromkeys(project_ids))
-    found: dict[str, ProjectFacts] = {}
-    for offset in range(0, len(unique), BATCH_KEYS):
-        request: dict[str, Any] = {
-            table: {
-                "Keys": [dynamo.marshal(project_key(i)) for i in unique[offset : offset + BATCH_KEYS]],
-                "ProjectionExpression": "id, community_id, street_id, kind, title",
-            }
-        }
-        while request:
-            response = client.batch_get_item(RequestItems=request)
-            for raw in response.get("Responses", {}).get(table, []):
-                item = dynamo.unmarshal(raw)
-                found[item["id"]] = ProjectFacts(**{name: item[name] for name in ProjectFacts.__dataclass_fields__})
-            request = response.get("UnprocessedKeys") or {}
-    return found
+    keys = [project_key(i) for i in project_ids]
+    items = dynamo.batch_get(get_settings().records_table, keys, projection="id, community_id, street_id, kind, title")
+    fields = ProjectFacts.__dataclass_fields__
+    return {item["id"]: ProjectFacts(**{name: item[name] for name in fields}) for item in items}

@@ -8,6 +8,9 @@ Items (Records table; every key starts ``PROJECTS#``)::
     session       pk PROJECTS#PROJECT#<id>   sk SESSION#<held_on>#<recorded_at>#<ses_id>
     tally         pk PROJECTS#TALLY#<year>   sk <community>      started, started_<kind>, funding, disbursed, …
 
+A project's co-organising member units and a funding line's giving unit are checked in the writing
+transaction (``member_units.paired`` on ``COMPLEX#UNIT#<mu_id>``, read-only here).
+
 Ledger lines sort by date just before the project item (``LEDGER#…`` < ``PROJECT``), so one Query
 returns the ledger and the totals it must agree with. Every line is written in the same transaction
 as the project's totals, and a disbursement's transaction holds the condition ``balance >= amount``:
@@ -29,11 +32,11 @@ from __future__ import annotations
 from typing import Any
 
 from services.common.config import get_settings
-from services.common.data import dynamo, outbox, records
+from services.common.data import dynamo, member_units, outbox, records, unit_refs
 from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
-from services.common.domain.errors import Conflict, NotFound
+from services.common.domain.errors import Conflict, InvalidInput, NotFound
 from services.common.domain.events import Event
 from services.common.domain.money import cny
 from services.common.domain.reach import Reach, ReachKind
@@ -78,7 +81,17 @@ def _project(item: dict[str, Any]) -> ProjectRecord:
 
 
 def create(project: ProjectRecord, events: list[Event], tally: Tally) -> None:
-    outbox.write_and_publish([TxItem("project", _put_new(_project_item(project))), tally.item()], events)
+    """The project, a check that each co-organising unit is paired (``member_units.paired``, else 422 naming
+    ``member_unit_ids[n]``) and the tally: one transaction."""
+    units = project.member_unit_ids
+    checks = [member_units.paired(unit_id) for unit_id in units]
+    try:
+        outbox.write_and_publish([TxItem("project", _put_new(_project_item(project))), *checks, tally.item()], events)
+    except dynamo.WriteConflict as conflict:
+        invalid = conflict.invalid_references(member_units.LABEL, "member_unit_ids", units, unit_refs.NOT_PAIRED)
+        if invalid:
+            raise invalid from None
+        raise
 
 
 def get(project_id: str, *, consistent: bool = False) -> ProjectRecord | None:
@@ -126,21 +139,28 @@ def _line(line: LedgerRecord) -> dict[str, str]:
     return {"pk": project_key(line.project_id)["pk"], "sk": f"{LEDGER_PREFIX}{day}#{recorded_at}#{line.id}"}
 
 
-def _record(item: dict[str, Any], totals: TxItem, tally: Tally, events: list[Event]) -> None:
-    """A new line under a project, the project's totals and the community tally: one transaction.
+def _record(
+    item: dict[str, Any], totals: TxItem, tally: Tally, events: list[Event], checks: tuple[TxItem, ...] = ()
+) -> None:
+    """A new line under a project, the project's totals, the community tally and ``checks``: one transaction.
 
-    The totals' condition is only that the project exists, so a failure means it does not.
+    The totals' condition is only that the project exists, so a failure means it does not; a member
+    unit's check failing (funding from a unit) is a 422 naming ``member_unit_id``.
     """
     try:
-        outbox.write_and_publish([TxItem("line", _put_new(item)), totals, tally.item()], events)
+        outbox.write_and_publish([TxItem("line", _put_new(item)), totals, *checks, tally.item()], events)
     except dynamo.WriteConflict as conflict:
         if conflict.failed("project"):
             raise NotFound("No such project.") from None
+        if conflict.failed(member_units.LABEL):
+            raise InvalidInput.field("member_unit_id", unit_refs.NOT_PAIRED) from None
         raise
 
 
-def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
-    line = LedgerRecord.of(funding)
+def add_funding(funding: Funding, events: list[Event], tally: Tally, *, member_unit_name: str | None = None) -> None:
+    """The funding line (with its giving unit's name, for 360Giving), the totals, the tally, and a check that
+    the giving unit is still paired: one transaction."""
+    line = LedgerRecord.of(funding, member_unit_name=member_unit_name)
     # The year's funding, for the 360Giving export (dal/giving.py): a Query, not a walk of every project.
     year_index = {
         "gsi4pk": funding_year_partition(line.date.year),
@@ -153,7 +173,8 @@ def add_funding(funding: Funding, events: list[Event], tally: Tally) -> None:
         {":a": funding.amount.amount},
         "attribute_exists(pk)",
     )
-    _record(item, totals, tally, events)
+    checks = (member_units.paired(funding.member_unit_id),) if funding.member_unit_id else ()
+    _record(item, totals, tally, events, checks)
 
 
 def add_disbursement(disbursement: Disbursement, events: list[Event], tally: Tally) -> None:

@@ -6,7 +6,9 @@
     description              made from codes: community, project kind, funding source (no free text)
     amountAwarded            the line's fen as yuan, exactly (Decimal)
     awardDate                the day it was received
-    fundingOrganization      the source: <funder prefix>-<source code>, its Chinese label
+    fundingOrganization      the source: <funder prefix>-<source code>, its Chinese label; funding from a
+                             member unit: the unit, <funder prefix>-<mu id> and its name (an organisation,
+                             never a private person; ids start "mu_", so never a source code)
     recipientOrganization    the community's residents' committee: <recipient prefix>-<community id>
     beneficiaryLocation      the community, street and city, country CN
     grantProgramme           the project kind: its code and Chinese label
@@ -55,6 +57,14 @@ def funder(source: str) -> Organization:
     return Organization(id=f"{get_settings().open_data_funder_prefix}-{source}", name=_label(FundingSource, source))
 
 
+def funder_of(line: dal.FundingLine) -> Organization:
+    """The giving member unit when the line names one, else its source."""
+    if line.member_unit_id is None:
+        return funder(line.source)
+    name = line.member_unit_name or _label(FundingSource, line.source)
+    return Organization(id=f"{get_settings().open_data_funder_prefix}-{line.member_unit_id}", name=name)
+
+
 def _place(project: dal.ProjectFacts) -> str:
     places = directory()
     street = places.streets.get(project.street_id)
@@ -72,7 +82,7 @@ def _grant(line: dal.FundingLine, project: dal.ProjectFacts) -> Grant:
         description=f"{_place(project)}{kind}项目「{project.title}」的{source}",
         amountAwarded=yuan(line.amount),
         awardDate=line.received_on.isoformat(),
-        fundingOrganization=[funder(line.source)],
+        fundingOrganization=[funder_of(line)],
         recipientOrganization=[recipient(project.community_id)],
         beneficiaryLocation=[BeneficiaryLocation(name=_place(project))],
         grantProgramme=[GrantProgramme(code=project.kind, title=kind)],

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from services.common.data import unit_refs
+from services.common.data.member_units import UnitRef
 from services.common.data.tally import Tally
 from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
@@ -28,7 +30,7 @@ from services.common.domain.events import new_event
 from services.common.domain.ids import is_id, new_id
 from services.common.domain.money import cny
 from services.common.domain.reach import Reach
-from services.common.domain.reference import community_or_422
+from services.common.domain.reference import FundingSource, community_or_422
 from services.common.observability import logger
 from services.projects.dal import store
 from services.projects.models import inputs
@@ -96,6 +98,9 @@ def _past_day(day: dt.date, field: str) -> None:
 def create(body: inputs.NewProject, *, by: Principal) -> Project:
     community = community_or_422(body.community_id)
     _may_write(by, community.id)
+    errors = unit_refs.id_errors(body.member_unit_ids, field="member_unit_ids")
+    if errors:
+        raise InvalidInput(errors)
     now = clock.utc_now()
     project = ProjectRecord(
         id=new_id("prj"),
@@ -115,6 +120,7 @@ def create(body: inputs.NewProject, *, by: Principal) -> Project:
         beneficiaries_covered=0,
         service_sessions=0,
         residents_served=0,
+        member_unit_ids=body.member_unit_ids,
         created_by=by.sub,
         created_at=now,
         version=1,
@@ -124,6 +130,7 @@ def create(body: inputs.NewProject, *, by: Principal) -> Project:
         budget=body.budget.amount if body.budget else None,
         target_beneficiaries=body.target_beneficiaries,
         at=now,
+        member_unit_ids=project.member_unit_ids,
     )
     event = new_event(SERVICE, data, occurred_at=now)
     store.create(
@@ -176,9 +183,22 @@ def list_projects(
 # --- money and sessions ----------------------------------------------------------------------------
 
 
+def _giving_unit(body: inputs.NewFunding) -> UnitRef | None:
+    """Funding from source ``member_unit`` names the unit, paired now; no other source names one (422)."""
+    from_unit = body.source is FundingSource.MEMBER_UNIT
+    if body.member_unit_id is None:
+        if from_unit:
+            raise InvalidInput.field("member_unit_id", "Funding from source member_unit names the member unit.")
+        return None
+    if not from_unit:
+        raise InvalidInput.field("member_unit_id", "Only funding from source member_unit names a member unit.")
+    return unit_refs.paired_or_422(body.member_unit_id, field="member_unit_id")
+
+
 def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> Funding:
     _past_day(body.received_on, "received_on")
     project = _writable(project_id, by)
+    unit = _giving_unit(body)
     now = clock.utc_now()
     funding = Funding(
         id=new_id("fnd"),
@@ -188,6 +208,7 @@ def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> F
         received_on=body.received_on,
         donor=body.donor,
         reference=body.reference,
+        member_unit_id=unit.id if unit else None,
         recorded_by=by.sub,
         recorded_at=now,
     )
@@ -197,11 +218,13 @@ def add_funding(project_id: str, body: inputs.NewFunding, *, by: Principal) -> F
         source=funding.source,
         amount=body.amount,
         received_on=body.received_on,
+        member_unit_id=funding.member_unit_id,
     )
     event = new_event(SERVICE, data, occurred_at=now)
-    store.add_funding(
-        funding, [event], Tally(body.received_on.year, project.community_id, ProjectsTally(funding=body.amount))
-    )
+    figures = ProjectsTally(funding=body.amount, funding_from_units=body.amount if unit else 0)
+    tally = Tally(body.received_on.year, project.community_id, figures)
+    # The unit is checked again in the funding's transaction (member_units.paired): leaving meanwhile is a 422.
+    store.add_funding(funding, [event], tally, member_unit_name=unit.name if unit else None)
     logger.info("funding recorded", project_id=project.id, funding_id=funding.id, source=funding.source)
     return funding
 

@@ -29,6 +29,9 @@ class NewProject(Body):
     description: Text2000 | None = None
     budget: Money | None = None
     target_beneficiaries: Count | None = None
+    member_unit_ids: Annotated[list[Id], Field(max_length=20)] = Field(
+        default=[], description="Co-organising member units, each paired now"
+    )
 
 
 class ProjectChange(Body):
@@ -44,6 +47,9 @@ class NewFunding(Body):
     received_on: Day
     donor: Text100 | None = None
     reference: Text100 | None = None
+    member_unit_id: Id | None = Field(
+        default=None, description="The giving member unit, paired now: required with source member_unit, else absent"
+    )
 
 
 class NewDisbursement(Body):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.domain.fields import UtcDateTime
 from services.common.domain.money import cny
@@ -37,6 +37,7 @@ class ProjectRecord(BaseModel):
     beneficiaries_covered: int = 0
     service_sessions: int = 0
     residents_served: int = 0
+    member_unit_ids: list[str] = Field(default_factory=list)
     created_by: str
     created_at: UtcDateTime
     version: int
@@ -64,15 +65,25 @@ class LedgerRecord(BaseModel):
     source: str | None = None
     donor: str | None = None
     reference: str | None = None
+    member_unit_id: str | None = None
+    member_unit_name: str | None = None  # the giving unit's name when recorded: the 360Giving funder's name
     purpose: str | None = None
     payee: str | None = None
     recorded_by: str
     recorded_at: UtcDateTime
 
     @classmethod
-    def of(cls, line: Funding | Disbursement) -> LedgerRecord:
+    def of(cls, line: Funding | Disbursement, *, member_unit_name: str | None = None) -> LedgerRecord:
         kind, day = ("funding", line.received_on) if isinstance(line, Funding) else ("disbursement", line.paid_on)
-        return cls.model_validate({**line.model_dump(), "type": kind, "date": day, "amount": line.amount.amount})
+        return cls.model_validate(
+            {
+                **line.model_dump(),
+                "type": kind,
+                "date": day,
+                "amount": line.amount.amount,
+                "member_unit_name": member_unit_name,
+            }
+        )
 
     def to_line(self, balance: int) -> LedgerLine:
         """The line as the ledger shows it, with the running ``balance`` after it."""

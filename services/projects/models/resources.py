@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.common.domain.fields import UtcDateTime
 from services.common.domain.money import Amount
@@ -34,6 +34,7 @@ class Project(BaseModel):
     beneficiaries_covered: int
     service_sessions: int
     residents_served: int
+    member_unit_ids: list[str] = Field(default_factory=list, description="Co-organising member units")
     created_by: str
     created_at: UtcDateTime
     version: int
@@ -51,6 +52,7 @@ class Funding(BaseModel):
     received_on: dt.date
     donor: str | None = None
     reference: str | None = None
+    member_unit_id: str | None = Field(default=None, description="The giving member unit (source member_unit)")
     recorded_by: str
     recorded_at: UtcDateTime
 
@@ -87,6 +89,7 @@ class LedgerLine(BaseModel):
     amount: Amount
     source: str | None = None
     donor: str | None = None
+    member_unit_id: str | None = None
     purpose: str | None = None
     payee: str | None = None
     balance: Amount  # running, after this line, in date order

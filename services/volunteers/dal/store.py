@@ -31,7 +31,7 @@ import hashlib
 from typing import Any
 
 from services.common.config import get_settings
-from services.common.data import aws, dynamo, outbox, records
+from services.common.data import dynamo, member_units, outbox, records, unit_refs
 from services.common.data.dynamo import TxItem
 from services.common.data.tally import Tally
 from services.common.domain.clock import to_rfc3339
@@ -203,18 +203,7 @@ def list_team_members(team_id: str, *, limit: int, cursor: str | None) -> dynamo
 
 
 def _batch_get(keys: list[dict[str, str]], projection: str | None = None) -> list[dict[str, Any]]:
-    if not keys:
-        return []
-    client, table = aws.client("dynamodb"), _table()
-    request: dict[str, Any] = {table: {"Keys": [dynamo.marshal(k) for k in keys]}}
-    if projection:
-        request[table]["ProjectionExpression"] = projection
-    found: list[dict[str, Any]] = []
-    while request:
-        response = client.batch_get_item(RequestItems=request)
-        found += [dynamo.unmarshal(i) for i in response.get("Responses", {}).get(table, [])]
-        request = response.get("UnprocessedKeys") or {}
-    return found
+    return dynamo.batch_get(_table(), keys, projection=projection)
 
 
 def service_record(
@@ -299,8 +288,9 @@ def log_activity(
 ) -> None:
     """The activity, each participant's total, active scopes and service entry, its team check: one transaction.
 
-    Raises ``InvalidInput`` naming ``team_id`` for a team of another community, ``ActiveRace`` when a
-    concurrent activity claimed a participant's first service in a scope first.
+    Raises ``InvalidInput`` naming ``team_id`` for a team of another community, ``member_unit_ids[n]`` for a
+    co-organising unit unknown or no longer paired (``member_units.paired``, checked in the transaction),
+    ``ActiveRace`` when a concurrent activity claimed a participant's first service in a scope first.
     """
     table = _table()
     started = to_rfc3339(activity.started_at)
@@ -331,12 +321,17 @@ def log_activity(
     if activity.team_id:
         check = dynamo.in_community(table, team_key(activity.team_id), activity.community_id)
         items.append(TxItem(f"team:{activity.team_id}", check))
+    items.extend(member_units.paired(unit_id) for unit_id in activity.member_unit_ids)
     items.append(tally.item())
     try:
         outbox.write_and_publish(items, events)
     except dynamo.WriteConflict as conflict:
         if conflict.failed("team"):
             raise InvalidInput.field("team_id", "No team of this community has this id.") from None
+        units = activity.member_unit_ids
+        invalid = conflict.invalid_references(member_units.LABEL, "member_unit_ids", units, unit_refs.NOT_PAIRED)
+        if invalid:
+            raise invalid from None
         if conflict.failed("total"):
             raise ActiveRace from None
         raise

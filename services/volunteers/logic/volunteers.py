@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from services.common.data import unit_refs
 from services.common.data.tally import Tally
 from services.common.domain import clock, years
 from services.common.domain.auth import Principal, Role
@@ -209,6 +210,12 @@ def log_activity(body: inputs.NewActivity, *, by: Principal) -> Activity:
         if length > timedelta(0) and hours_tenths * SECONDS_PER_TENTH > length.total_seconds():
             errors.append(FieldError(f"participants[{n}].hours", "More hours than the activity lasted."))
         tenths.setdefault(participant.volunteer_id, hours_tenths)
+    errors += unit_refs.id_errors(body.member_unit_ids, field="member_unit_ids")
+    slots = 2 * len(body.participants) + len(body.member_unit_ids)
+    if slots > inputs.TRANSACTION_SLOTS:
+        errors.append(
+            FieldError("member_unit_ids", "Too many for one record: 2 × participants + member units is at most 96.")
+        )
     if errors:
         raise InvalidInput(errors)
     for attempt in range(ACTIVE_RACE_ATTEMPTS):
@@ -252,6 +259,7 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
         location=body.location,
         residents_served=body.residents_served,
         participants=[ParticipantTenths(volunteer_id=v, hours_tenths=t) for v, t in tenths.items()],
+        member_unit_ids=body.member_unit_ids,
         recorded_by=by.sub,
         recorded_at=now,
     )
@@ -267,13 +275,19 @@ def _log(body: inputs.NewActivity, community: Community, tenths: dict[str, int],
         participants=[
             contract.ParticipantHours(volunteer_id=v, hours_tenths=t, newly_active=newly[v]) for v, t in tenths.items()
         ],
+        member_unit_ids=activity.member_unit_ids,
     )
     date = years.local_date(activity.started_at).isoformat()
     event = new_event(SERVICE, data, occurred_at=now)
     tally = Tally(
         year,
         community.id,
-        VolunteersTally(activities=1, hours_tenths=sum(tenths.values()), residents_served=body.residents_served),
+        VolunteersTally(
+            activities=1,
+            hours_tenths=sum(tenths.values()),
+            residents_served=body.residents_served,
+            with_units=int(bool(activity.member_unit_ids)),
+        ),
     )
     new_scopes = {v: {scopes[kind] for kind in kinds} for v, kinds in newly.items()}
     store.log_activity(activity, new_scopes, date, [event], tally)

@@ -13,8 +13,11 @@ from services.common.domain.reference import ServiceField, VolunteerGroup
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 # One transaction writes an activity with two items per participant (their total, their service
-# record), the activity, its event and a team check: DynamoDB's limit of 100 items allows 48.
+# record), the activity, its event, a team check, the tally and one check per co-organising member unit:
+# DynamoDB's limit of 100 items allows 48 participants, and 2 × participants + units ≤ TRANSACTION_SLOTS.
 MAX_PARTICIPANTS = 48
+MAX_MEMBER_UNITS = 20
+TRANSACTION_SLOTS = 96
 
 
 class Body(BaseModel):
@@ -52,3 +55,7 @@ class NewActivity(Body):
     location: Text200 | None = None
     residents_served: Annotated[StrictInt, Field(ge=0, le=1_000_000)]
     participants: Annotated[list[Participant], Field(min_length=1, max_length=MAX_PARTICIPANTS)]
+    member_unit_ids: Annotated[list[Id], Field(max_length=MAX_MEMBER_UNITS)] = Field(
+        default=[],
+        description="Co-organising member units (活动大联办), each paired now; 2 × participants + units ≤ 96",
+    )

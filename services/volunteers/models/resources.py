@@ -69,6 +69,7 @@ class ActivityFields(BaseModel):
     ended_at: UtcDateTime
     location: str | None = None
     residents_served: int
+    member_unit_ids: list[str] = Field(default_factory=list, description="Co-organising member units")
 
 
 class Activity(ActivityFields):
