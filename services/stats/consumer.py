@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from services.common.domain.events import Event
 from services.common.observability import logger, metrics, traced
 from services.stats.dal import counters
-from services.stats.logic.counting import deltas_of
+from services.stats.logic.counting import deltas_of, facts_of
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
@@ -37,7 +37,9 @@ def handle_batch(records: list[dict[str, Any]], context: Any = None) -> PartialI
 
     def count(record: SQSRecord) -> None:
         event = parse(record.body)
-        counted.setdefault(event.event_id, counters.Counted(event.event_id, record.message_id, deltas_of(event)))
+        counted.setdefault(
+            event.event_id, counters.Counted(event.event_id, record.message_id, deltas_of(event), facts_of(event))
+        )
 
     with processor(records=records, handler=count, lambda_context=context):
         processor.process()

@@ -1,4 +1,5 @@
-"""Statistics API (public): live yearly figures by scope, and the frozen yearly reports (API.md, "Statistics")."""
+"""Statistics API (public): live yearly figures by scope, a member unit's figures, and the frozen yearly reports
+(API.md, "Statistics" and "The complex")."""
 
 from typing import Annotated
 
@@ -6,9 +7,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from services.common.edge.api import create_app, http_handler
-from services.common.edge.params import YearPath
+from services.common.edge.params import YearParam, YearPath
 from services.stats.logic import live
-from services.stats.models import EveryScope, LiveFigures, MonthlyFigures, Report
+from services.stats.models import EveryScope, LiveFigures, MemberUnitFigures, MonthlyFigures, Report
 
 app = create_app()
 TAGS = ["statistics"]
@@ -84,6 +85,41 @@ def get_every_scope(
 def get_report(report: Annotated[str, Path(max_length=16, description="<year> or <year>.csv")]):
     body, content_type = live.report_file(report)
     return Response(200, content_type, body if content_type.startswith("text/csv") else body.decode("utf-8"))
+
+
+@app.get(
+    "/v1/reports/<year>/units.csv",
+    tags=TAGS,
+    summary="The member units' table of the frozen yearly report (服务大比拼), CSV",
+    responses={200: {"description": "The table", "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    operation_id="getUnitsReport",
+    description=(
+        "One row per member unit paired at some time in the year (or with figures in it): its name, kind, "
+        "community and street, appeals assigned and resolved, activities, volunteer hours, residents served, "
+        "projects and funding in yuan. UTF-8 with BOM, Chinese headers, as frozen by the yearly-metrics job; 404 "
+        "before the job has run for that year. Public."
+    ),
+)
+def get_units_report(year: YearPath):
+    return Response(200, "text/csv; charset=utf-8", live.units_file(year))
+
+
+@app.get(
+    "/v1/member-units/<member_unit_id>/figures",
+    tags=TAGS,
+    summary="A member unit's figures of a year",
+    operation_id="getMemberUnitFigures",
+    description=(
+        "What a member unit did in a calendar year (Asia/Shanghai; this year when `year` is left out): appeals "
+        "assigned to it and resolved, activities it co-organised with their volunteer hours and residents served, "
+        "projects it co-organises, funding it gave (fen). 404 for an unknown unit. Public."
+    ),
+)
+def get_member_unit_figures(
+    member_unit_id: Annotated[str, Path(max_length=64, description="A member unit id (mu_…)")],
+    year: YearParam = None,
+) -> MemberUnitFigures:
+    return live.unit(member_unit_id, year)
 
 
 # Public and read-only: no idempotency table, no token needed.

@@ -75,11 +75,44 @@ class ProjectFigures(BaseModel):
     beneficiaries_covered: int = Field(description="Beneficiaries covered by the projects of this year")
 
 
+class ComplexFigures(BaseModel):
+    """The complex (三方联动): member units paired with the scope's communities, its sites, units at work."""
+
+    member_units: int = Field(
+        description="Pairings active at the end of the year (joined by 31 December, not left by then); "
+        "for the current year, now"
+    )
+    units_by_kind: dict[str, int] = Field(description=f"Of `member_units`, by unit kind, {_BY_CODE}")
+    sites_by_kind: dict[str, int] = Field(description=f"Sites opened by the end of the year, {_BY_CODE}")
+    appeals_to_units: int = Field(description="Appeals first assigned to a member unit in the year")
+    activities_with_units: int = Field(description="Activities of the year co-organised by at least one member unit")
+    funding_from_units: int = Field(description="Funding from member units recorded with a date in the year, in fen")
+
+
 class Figures(BaseModel):
     appeals: AppealFigures
     meetings: MeetingFigures
     volunteers: VolunteerFigures
     projects: ProjectFigures
+    complex: ComplexFigures
+
+
+class UnitFigures(BaseModel):
+    """One member unit's figures of a year (服务大比拼). A unit credited on an activity or project it
+    co-organised with others is credited with the whole of it."""
+
+    appeals_assigned: int = Field(description="Appeals assigned to the unit in the year (each appeal once)")
+    appeals_resolved: int = Field(description="Appeals first resolved in the year while assigned to the unit")
+    activities: int = Field(description="Activities of the year the unit co-organised")
+    volunteer_hours: float = Field(description="Participant hours of those activities (exact to a tenth of an hour)")
+    residents_served: int = Field(description="Residents served by those activities (person-times)")
+    projects: int = Field(description="Projects of the year the unit co-organises")
+    funding: int = Field(description="Funding the unit gave, recorded with a date in the year, in fen")
+
+
+class MemberUnitFigures(UnitFigures):
+    member_unit_id: str
+    year: int = Field(description="The calendar year counted (Asia/Shanghai)")
 
 
 class LiveFigures(BaseModel):
@@ -91,6 +124,7 @@ class LiveFigures(BaseModel):
     meetings: MeetingFigures
     volunteers: VolunteerFigures
     projects: ProjectFigures
+    complex: ComplexFigures
 
 
 class Drift(BaseModel):
@@ -117,6 +151,9 @@ class Report(BaseModel):
     city: Figures
     streets: dict[str, Figures] = Field(description="Figures by street id")
     communities: dict[str, Figures] = Field(description="Figures by community id")
+    member_units: dict[str, UnitFigures] = Field(
+        description="Figures by member unit id: every unit paired at some time in the year, or with figures in it"
+    )
     reconciliation: Reconciliation
     policy: Policy
 

@@ -209,3 +209,23 @@ def test_nothing_is_lost_or_counted_twice_through_faults(tmp_path, monkeypatch, 
         min(proxy.counts[k] for k in ("putevents_partial", "putevents_error", "putevents_twice", "dynamodb_throttle"))
         > 0
     ), proxy.counts
+
+
+def test_a_member_units_figures_are_public_and_refuse_unknown_units_and_bad_years(server):
+    # The units themselves come from the complex service; tests/integration/test_stats_complex.py covers a
+    # known unit's figures. Over HTTP: the route exists, is public and answers problem+json.
+    response = requests.get(server.url("/v1/member-units/mu_nobody/figures"), timeout=30)
+    assert response.status_code == 404 and response.headers["Content-Type"].startswith("application/problem+json")
+    response = requests.get(server.url("/v1/member-units/mu_nobody/figures"), params={"year": "1999"}, timeout=30)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "year"
+
+
+def test_the_units_table_is_404_before_the_job_and_a_bom_csv_after(server):
+    assert requests.get(server.url("/v1/reports/2031/units.csv"), timeout=30).status_code == 404
+    ran = requests.post(server.url("/_local/schedules/yearly-metrics"), json={"year": YEAR}, timeout=120)
+    assert ran.status_code == 200, ran.text
+    table = requests.get(server.url(f"/v1/reports/{YEAR}/units.csv"), timeout=30)
+    assert table.status_code == 200 and table.headers["Content-Type"].startswith("text/csv")
+    assert table.content[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["成员单位编号", "成员单位", "单位类型"] and "投入资金(元)" in rows[0]

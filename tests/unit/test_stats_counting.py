@@ -298,3 +298,70 @@ def test_the_deadline_rates_and_resolution_rate_without_merged():
     assert (shown.merged, shown.supervised, shown.extended, shown.overdue) == (1, 2, 1, 2)
     assert (shown.responded_in_time, shown.resolved_in_time) == (3, 2)
     assert (figures({}).appeals.response_rate, figures({}).appeals.on_time_rate) == (None, None)
+
+
+def test_a_pairing_counts_by_the_year_of_its_dates_in_every_scope_and_registers_the_unit():
+    from services.stats.dal.counters import Pairings, Unit
+    from services.stats.logic.counting import facts_of
+
+    scope = {"community_id": "cm_ninghe", "street_id": "st_xiaguan"}
+    unit = {**scope, "member_unit_id": "mu_a", "kind": "agency", "joined_on": "2023-05-01"}
+    joined = raw_event("complex", "MemberUnitJoined", {**unit, "at": "2025-01-02T00:00:00Z"})
+    left = raw_event("complex", "MemberUnitLeft", {**unit, "left_on": "2025-12-31", "at": "2026-01-02T00:00:00Z"})
+    assert deltas_of(joined)[Pairings("street:st_xiaguan")] == Counter(joined_2023=1, joined_2023_agency=1)
+    assert deltas_of(joined)[(2023, "city")] == Counter(units_joined=1)
+    assert deltas_of(left)[Pairings("city")] == Counter(left_2025=1, left_2025_agency=1)
+    assert deltas_of(left)[(2025, "community:cm_ninghe")] == Counter(units_left=1)
+    assert facts_of(left)[Unit("mu_a")] == {
+        "community_id": "cm_ninghe",
+        "street_id": "st_xiaguan",
+        "kind": "agency",
+        "joined_on": "2023-05-01",
+        "left_on": "2025-12-31",
+    }
+
+
+def test_member_units_are_those_active_at_the_end_of_the_year():
+    from services.stats.logic.figures import complex_figures
+
+    pairings = {"joined_2023": 3, "joined_2023_agency": 3, "left_2024": 1, "left_2024_agency": 1, "joined_2025": 2}
+    pairings |= {"joined_2025_other": 2, "sites_2024": 1, "sites_2024_childrens_home": 1}
+    assert [complex_figures({}, pairings, year=y).member_units for y in (2022, 2023, 2024, 2025)] == [0, 3, 2, 4]
+    shown = complex_figures({"appeals_to_units": 2}, pairings, year=2025)
+    assert (shown.units_by_kind["agency"], shown.units_by_kind["other"], shown.appeals_to_units) == (2, 2, 2)
+    assert complex_figures({}, pairings, year=2023).sites_by_kind["childrens_home"] == 0
+
+
+def test_units_at_work_count_for_the_unit_and_for_the_scope_of_the_work():
+    from services.stats.dal.counters import UnitYear
+
+    assigned = appeal_event(
+        "AppealAssigned",
+        "2025-03-01T02:00:00Z",
+        assignee="x",
+        member_unit_id="mu_a",
+        unit_first=True,
+        appeal_first_unit=True,
+    )
+    again = appeal_event("AppealAssigned", "2025-04-01T02:00:00Z", assignee="x", member_unit_id="mu_a")
+    assert deltas_of(assigned)[UnitYear(2025, "mu_a")] == Counter(appeals_assigned=1)
+    assert deltas_of(assigned)[(2025, "city")] == Counter(appeals_to_units=1)
+    assert deltas_of(again) == {}
+    activity = {
+        **SCOPE,
+        "activity_id": "act_1",
+        "team_id": None,
+        "field": "health",
+        "started_at": "2025-05-01T01:00:00Z",
+        "ended_at": "2025-05-01T03:00:00Z",
+        "residents_served": 12,
+        "participants": [{"volunteer_id": f"v{n}", "hours_tenths": 25, "newly_active": []} for n in range(2)],
+        "member_unit_ids": ["mu_a", "mu_b", "mu_a"],
+    }
+    deltas = deltas_of(raw_event("volunteers", "ActivityLogged", activity))
+    assert (
+        deltas[UnitYear(2025, "mu_a")]
+        == deltas[UnitYear(2025, "mu_b")]
+        == Counter(activities=1, hours_tenths=50, residents_served=12)
+    )
+    assert deltas[(2025, "city")]["activities_with_units"] == 1

@@ -1,4 +1,5 @@
-"""Frozen yearly reports in the private reports bucket: ``reports/<year>.json`` and ``reports/<year>.csv``."""
+"""Frozen yearly reports in the private reports bucket: ``reports/<year>.json``, ``reports/<year>.csv`` (one row
+per community) and ``reports/<year>.units.csv`` (one row per member unit)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,23 @@ from services.common.config import get_settings
 from services.common.data import aws
 from services.common.domain.errors import NotFound
 
-CONTENT_TYPES = {"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+UNITS_CSV = "units.csv"
+CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    UNITS_CSV: "text/csv; charset=utf-8",
+}
 
 
 def _key(year: int, extension: str) -> str:
     return f"reports/{year}.{extension}"
 
 
-def save(year: int, *, json_text: str, csv_bytes: bytes) -> None:
+def save(year: int, *, json_text: str, csv_bytes: bytes, units_csv: bytes) -> None:
     s3, bucket = aws.client("s3"), get_settings().reports_bucket
-    # The CSV first: a reader who finds the JSON (what "the report exists" means) finds both.
+    # The CSVs first: a reader who finds the JSON (what "the report exists" means) finds them all.
     s3.put_object(Bucket=bucket, Key=_key(year, "csv"), Body=csv_bytes, ContentType=CONTENT_TYPES["csv"])
+    s3.put_object(Bucket=bucket, Key=_key(year, UNITS_CSV), Body=units_csv, ContentType=CONTENT_TYPES[UNITS_CSV])
     s3.put_object(Bucket=bucket, Key=_key(year, "json"), Body=json_text.encode(), ContentType=CONTENT_TYPES["json"])
 
 

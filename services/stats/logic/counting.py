@@ -14,6 +14,23 @@ exactly-once for the same reason, and they cost no extra write.
 
 Distinct counts come pre-decided by the producer: an ``ActivityLogged`` participant says in which
 scopes it is newly active that year, so ``volunteers_active`` is a sum like every other counter.
+
+The complex (API.md, "The complex") adds three kinds of item beside the ``(year, scope)`` counters,
+named by small values that ``services.stats.dal.counters`` turns into keys:
+
+    Pairings(scope)          joined_<Y>, left_<Y>, joined_<Y>_<kind>, left_<Y>_<kind>, sites_<Y>, sites_<Y>_<kind>
+                             by the year of joined_on / left_on / opened_on: a pairing is active at the end
+                             of Y when Σ_{y≤Y} joined_y − left_y counts it, so any year is one read and a
+                             MemberUnitLeft applied before its MemberUnitJoined still adds up
+    UnitYear(year, unit)     a member unit's own figures of a year (appeals_assigned, appeals_resolved,
+                             activities, hours_tenths, residents_served, projects, funding)
+    Unit(unit)               the unit registry: its community, street, kind and dates (facts, set, not
+                             added: every MemberUnitJoined/Left of a unit carries the same ones), so a unit
+                             with no figures still has its row in the yearly report
+
+A unit's own figures count where the unit works, not where it is paired: an appeal of 宁和社区 assigned
+to a unit paired with 三和社区 adds to that unit's ``appeals_assigned`` and to 宁和社区's
+``appeals_to_units``.
 """
 
 from __future__ import annotations
@@ -26,9 +43,11 @@ from typing import TypeVar
 
 from services.common.domain import contracts, years
 from services.common.domain.contracts import appeals as a
+from services.common.domain.contracts import complex as cx
 from services.common.domain.contracts import projects as p
 from services.common.domain.contracts import volunteers as v
 from services.common.domain.events import Event
+from services.stats.dal.counters import Key, Pairings, Unit, UnitYear
 
 CITY = "city"
 
@@ -64,9 +83,11 @@ def scopes_of(data: contracts.EventData) -> dict[str, str]:
 
 @dataclass
 class Deltas:
-    """What one event adds: ``{(year, scope): Counter({"appeals_submitted": 1, ...})}``."""
+    """What one event adds: ``{(year, scope): Counter({"appeals_submitted": 1, ...})}``, and the facts it
+    sets (``{Unit("mu_x"): {"kind": "agency", ...}}``): the same on every event that carries them."""
 
-    by_key: dict[tuple[int, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    by_key: dict[Key, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    facts: dict[Key, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
     def everywhere(
         self, data: contracts.EventData, year: int, *, when: datetime | date | None = None, **counts: int
@@ -81,6 +102,17 @@ class Deltas:
     def only(self, year: int, scope: str, **counts: int) -> None:
         self.by_key[(year, scope)].update(counts)
 
+    def at(self, key: Key, **counts: int) -> None:
+        self.by_key[key].update(counts)
+
+    def pairings(self, data: contracts.EventData, **counts: int) -> None:
+        """Add ``counts`` to the pairings item of every scope of ``data``."""
+        for scope in scopes_of(data).values():
+            self.by_key[Pairings(scope)].update(counts)
+
+    def unit(self, member_unit_id: str, year: int, **counts: int) -> None:
+        self.by_key[UnitYear(year, member_unit_id)].update(counts)
+
 
 def _appeal_submitted(d: Deltas, e: a.AppealSubmitted) -> None:
     d.everywhere(e, years.year_of(e.at), when=e.at, appeals_submitted=1, **{f"cat_{e.category}": 1})
@@ -94,6 +126,11 @@ def _response(d: Deltas, e: a.Responding) -> None:
 
 def _appeal_assigned(d: Deltas, e: a.AppealAssigned) -> None:
     _response(d, e)
+    year = years.year_of(e.at)
+    if e.appeal_first_unit:  # the appeal's first assignment to any unit: the complex's appeals_to_units
+        d.everywhere(e, year, appeals_to_units=1)
+    if e.member_unit_id and e.unit_first:  # reassigned to the same unit: still one appeal of that unit
+        d.unit(e.member_unit_id, year, appeals_assigned=1)
 
 
 def _appeal_escalated(d: Deltas, e: a.AppealEscalated) -> None:
@@ -120,6 +157,8 @@ def _appeal_resolved(d: Deltas, e: a.AppealResolved) -> None:
         )
     # resolution_rate: of the appeals submitted in a year, the share resolved by now.
     d.everywhere(e, years.year_of(e.submitted_at), appeals_resolved_of_submitted=1)
+    if e.member_unit_id:
+        d.unit(e.member_unit_id, years.year_of(e.at), appeals_resolved=1)
 
 
 def _appeal_rated(d: Deltas, e: a.AppealRated) -> None:
@@ -192,11 +231,26 @@ def _activity_logged(d: Deltas, e: v.ActivityLogged) -> None:
     for participant in e.participants:
         for kind in participant.newly_active:
             d.only(year, scopes[kind], volunteers_active=1)
+    units = list(dict.fromkeys(e.member_unit_ids))  # a unit named twice co-organised it once
+    if units:
+        d.everywhere(e, year, activities_with_units=1)
+    for unit in units:
+        # Each co-organising unit is credited with the whole activity: the participants' hours and the
+        # residents served (units' figures overlap where units worked together; API.md, "The complex").
+        d.unit(
+            unit,
+            year,
+            activities=1,
+            hours_tenths=sum(x.hours_tenths for x in e.participants),
+            residents_served=e.residents_served,
+        )
 
 
 def _project_created(d: Deltas, e: p.ProjectCreated) -> None:
     # A project counts in its own `year`, which has no month: no monthly figure.
     d.everywhere(e, e.year, when=None, projects_started=1, **{f"kind_{e.kind}": 1})
+    for unit in dict.fromkeys(e.member_unit_ids):
+        d.unit(unit, e.year, projects=1)
 
 
 def _project_updated(d: Deltas, e: p.ProjectUpdated) -> None:
@@ -206,6 +260,9 @@ def _project_updated(d: Deltas, e: p.ProjectUpdated) -> None:
 
 def _funding_recorded(d: Deltas, e: p.FundingRecorded) -> None:
     d.everywhere(e, e.received_on.year, when=e.received_on, funding_total=e.amount, **{f"source_{e.source}": e.amount})
+    if e.member_unit_id:
+        d.everywhere(e, e.received_on.year, funding_from_units=e.amount)
+        d.unit(e.member_unit_id, e.received_on.year, funding=e.amount)
 
 
 def _disbursement_recorded(d: Deltas, e: p.DisbursementRecorded) -> None:
@@ -214,6 +271,33 @@ def _disbursement_recorded(d: Deltas, e: p.DisbursementRecorded) -> None:
 
 def _session_recorded(d: Deltas, e: p.SessionRecorded) -> None:
     d.everywhere(e, e.held_on.year, when=e.held_on, sessions=1, session_residents_served=e.residents_served)
+
+
+def _unit_facts(d: Deltas, e: cx.MemberUnitJoined | cx.MemberUnitLeft) -> None:
+    d.facts[Unit(e.member_unit_id)].update(
+        community_id=e.community_id, street_id=e.street_id, kind=e.kind, joined_on=e.joined_on.isoformat()
+    )
+
+
+def _member_unit_joined(d: Deltas, e: cx.MemberUnitJoined) -> None:
+    year = e.joined_on.year
+    d.pairings(e, **{f"joined_{year}": 1, f"joined_{year}_{e.kind}": 1})
+    d.everywhere(e, year, units_joined=1)
+    _unit_facts(d, e)
+
+
+def _member_unit_left(d: Deltas, e: cx.MemberUnitLeft) -> None:
+    year = e.left_on.year
+    d.pairings(e, **{f"left_{year}": 1, f"left_{year}_{e.kind}": 1})
+    d.everywhere(e, year, units_left=1)
+    _unit_facts(d, e)
+    d.facts[Unit(e.member_unit_id)]["left_on"] = e.left_on.isoformat()
+
+
+def _site_opened(d: Deltas, e: cx.SiteOpened) -> None:
+    year = e.opened_on.year
+    d.pairings(e, **{f"sites_{year}": 1, f"sites_{year}_{e.kind}": 1})
+    d.everywhere(e, year, sites_opened=1)
 
 
 def _nothing(_: Deltas, __: contracts.EventData) -> None:
@@ -259,13 +343,27 @@ RULES: dict[str, Rule] = dict(
         _rule(p.FundingRecorded, _funding_recorded),
         _rule(p.DisbursementRecorded, _disbursement_recorded),
         _rule(p.SessionRecorded, _session_recorded),
+        _rule(cx.MemberUnitJoined, _member_unit_joined),
+        _rule(cx.MemberUnitLeft, _member_unit_left),
+        _rule(cx.SiteOpened, _site_opened),
     ]
 )
 
 
-def deltas_of(event: Event) -> dict[tuple[int, str], Counter[str]]:
-    """What ``event`` adds to which counters. Raises ``KeyError`` for an event type nobody counts."""
+def _applied(event: Event) -> Deltas:
     data = contracts.parse_data(event.metadata.event_type, event.data)
     deltas = Deltas()
     RULES[event.metadata.event_type](deltas, data)
-    return {key: Counter({k: n for k, n in counts.items() if n}) for key, counts in deltas.by_key.items()}
+    return deltas
+
+
+def deltas_of(event: Event) -> dict[Key, Counter[str]]:
+    """What ``event`` adds to which counters. Raises ``KeyError`` for an event type nobody counts."""
+    deltas = _applied(event)
+    counted = {key: Counter({k: n for k, n in counts.items() if n}) for key, counts in deltas.by_key.items()}
+    return {key: counts for key, counts in counted.items() if counts}
+
+
+def facts_of(event: Event) -> dict[Key, dict[str, str]]:
+    """What ``event`` sets (the unit registry's facts): ``{Unit("mu_x"): {"kind": "agency", ...}}``."""
+    return {key: dict(facts) for key, facts in _applied(event).facts.items() if facts}

@@ -7,6 +7,7 @@
     satisfaction_rate      share of those ratings that are 4 or 5
     avg_resolution_hours   mean submission → first resolution, over appeals first resolved in the year
     volunteers.hours       participant hours, from whole tenths (exact)
+    complex.member_units   Σ over the years up to this one of pairings joined − left (active at its end)
 
 A rate with nothing to divide by is ``null``, not 0: "no appeals yet" is not "none resolved".
 Rates are rounded to 4 decimals, averages to 2.
@@ -14,14 +15,23 @@ Rates are rounded to 4 decimals, averages to 2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from services.common.domain.hours import from_tenths
-from services.common.domain.reference import AppealCategory, FundingSource, ProjectKind, ServiceField
+from services.common.domain.reference import (
+    AppealCategory,
+    FundingSource,
+    MemberUnitKind,
+    ProjectKind,
+    ServiceField,
+    SiteKind,
+)
 from services.stats.logic.counting import month_counter
 from services.stats.models import (
     AppealFigures,
+    ComplexFigures,
     Figures,
     FundingFigures,
     MeetingFigures,
@@ -31,8 +41,12 @@ from services.stats.models import (
     MonthProjects,
     MonthVolunteers,
     ProjectFigures,
+    UnitFigures,
     VolunteerFigures,
 )
+
+# "joined_2025", "left_2025_agency", "sites_2024_childrens_home": a pairings counter (counting.Pairings)
+_PAIRING = re.compile(r"^(?P<what>joined|left|sites)_(?P<year>[0-9]{4})(_(?P<kind>[a-z_]+))?$")
 
 
 def _ratio(part: int, whole: int, places: int) -> float | None:
@@ -42,7 +56,53 @@ def _ratio(part: int, whole: int, places: int) -> float | None:
     return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def figures(counters: Mapping[str, int]) -> Figures:
+def complex_figures(
+    counters: Mapping[str, int], pairings: Mapping[str, int], *, year: int | None = None
+) -> ComplexFigures:
+    """The complex block: pairings and sites up to the end of ``year`` (every year when None), units at
+    work in ``year`` (``counters``). Dates are never in the future, so for the current year "by its end"
+    is "by now"."""
+    upto: dict[tuple[str, str], int] = {}  # (joined|left|sites, kind or "") → Σ over the years ≤ year
+    for name, n in pairings.items():
+        match = _PAIRING.match(name)
+        if match and (year is None or int(match.group("year")) <= year):
+            key = (match.group("what"), match.group("kind") or "")
+            upto[key] = upto.get(key, 0) + int(n)
+
+    def active(kind: str = "") -> int:
+        return upto.get(("joined", kind), 0) - upto.get(("left", kind), 0)
+
+    return ComplexFigures(
+        member_units=active(),
+        units_by_kind={k.value: active(k.value) for k in MemberUnitKind},
+        sites_by_kind={k.value: upto.get(("sites", k.value), 0) for k in SiteKind},
+        appeals_to_units=int(counters.get("appeals_to_units", 0)),
+        activities_with_units=int(counters.get("activities_with_units", 0)),
+        funding_from_units=int(counters.get("funding_from_units", 0)),
+    )
+
+
+def unit_figures(counters: Mapping[str, int]) -> UnitFigures:
+    """A member unit's counters of a year (``counting.UnitYear``) as its figures."""
+
+    def n(name: str) -> int:
+        return int(counters.get(name, 0))
+
+    return UnitFigures(
+        appeals_assigned=n("appeals_assigned"),
+        appeals_resolved=n("appeals_resolved"),
+        activities=n("activities"),
+        volunteer_hours=from_tenths(n("hours_tenths")),
+        residents_served=n("residents_served"),
+        projects=n("projects"),
+        funding=n("funding"),
+    )
+
+
+def figures(
+    counters: Mapping[str, int], pairings: Mapping[str, int] | None = None, *, year: int | None = None
+) -> Figures:
+    """A scope's figures from its counters of a year and its pairings (``complex_figures``)."""
     c = {k: int(v) for k, v in counters.items()}
 
     def n(name: str) -> int:
@@ -95,6 +155,7 @@ def figures(counters: Mapping[str, int]) -> Figures:
             residents_served=n("session_residents_served"),
             beneficiaries_covered=n("beneficiaries_covered"),
         ),
+        complex=complex_figures(c, pairings or {}, year=year),
     )
 
 

@@ -1,16 +1,22 @@
-"""Live figures for one scope and year, whole or by month: one read of one counter item."""
+"""Live figures for one scope and year, whole or by month; a member unit's figures of a year.
+
+live           the scope's counters of the year and its pairings: one BatchGetItem of two items
+monthly        the scope's counters of the year: one GetItem (the months live in it)
+every_scope    the year's counters and every scope's pairings: two Queries
+unit_figures   the unit (404 if unknown) and its figures of the year: two GetItems
+"""
 
 from __future__ import annotations
 
 import re
 
 from services.common.config import get_settings
-from services.common.domain import clock
+from services.common.domain import clock, years
 from services.common.domain.errors import InvalidInput, NotFound
 from services.common.domain.reference import directory
-from services.stats.dal import counters, reports
-from services.stats.logic.figures import figures, months
-from services.stats.models import EveryScope, LiveFigures, MonthlyFigures
+from services.stats.dal import counters, reports, units
+from services.stats.logic.figures import figures, months, unit_figures
+from services.stats.models import EveryScope, Figures, LiveFigures, MemberUnitFigures, MonthlyFigures
 
 _SCOPE = re.compile(r"^(city|street:(?P<street>[a-z0-9_]+)|community:(?P<community>[a-z0-9_]+))$")
 _REPORT = re.compile(r"^(?P<year>[0-9]{4})(\.(?P<format>csv))?$")
@@ -31,12 +37,13 @@ def parse_scope(scope: str) -> str:
 
 def live(year: int, scope: str) -> LiveFigures:
     scope = parse_scope(scope)
+    counted, pairings = counters.read_with_pairings(year, scope)
     return LiveFigures(
         year=year,
         scope=scope,
         timezone=get_settings().report_timezone,
         as_of=clock.utc_now(),
-        **figures(counters.read(year, scope)).model_dump(),
+        **figures(counted, pairings, year=year).model_dump(),
     )
 
 
@@ -49,16 +56,30 @@ def monthly(year: int, scope: str) -> MonthlyFigures:
 
 
 def every_scope(year: int) -> EveryScope:
-    """Every scope's live figures: one Query of the year's counter items (50 for Dali, however many records)."""
-    counted, d = counters.read_year(year), directory()
+    """Every scope's live figures: one Query of the year's counter items (50 for Dali, however many records)
+    and one of the scopes' pairings (50 more)."""
+    counted, pairings, d = counters.read_year(year), counters.read_pairings(), directory()
+
+    def of(scope: str) -> Figures:
+        return figures(counted.get(scope, {}), pairings.get(scope, {}), year=year)
+
     return EveryScope(
         year=year,
         timezone=get_settings().report_timezone,
         as_of=clock.utc_now(),
-        city=figures(counted.get("city", {})),
-        streets={s: figures(counted.get(f"street:{s}", {})) for s in d.streets},
-        communities={c: figures(counted.get(f"community:{c}", {})) for c in d.communities},
+        city=of("city"),
+        streets={s: of(f"street:{s}") for s in d.streets},
+        communities={c: of(f"community:{c}") for c in d.communities},
     )
+
+
+def unit(member_unit_id: str, year: int | None) -> MemberUnitFigures:
+    """A member unit's figures of ``year`` (this Beijing year when None); 404 for a unit the complex never had."""
+    year = year if year is not None else years.local_date(clock.utc_now()).year
+    unit, counted = units.with_year(year, member_unit_id)
+    if unit is None:
+        raise NotFound(f"No member unit {member_unit_id}.")
+    return MemberUnitFigures(member_unit_id=member_unit_id, year=year, **unit_figures(counted).model_dump())
 
 
 def report_file(name: str) -> tuple[bytes, str]:
@@ -68,3 +89,8 @@ def report_file(name: str) -> tuple[bytes, str]:
         raise NotFound("Reports are /v1/reports/<year> or /v1/reports/<year>.csv.")
     extension = match.group("format") or "json"
     return reports.load(int(match.group("year")), extension), reports.CONTENT_TYPES[extension]
+
+
+def units_file(year: int) -> bytes:
+    """The year's 服务大比拼 table (one row per member unit), as the yearly-metrics job froze it; 404 before."""
+    return reports.load(year, reports.UNITS_CSV)

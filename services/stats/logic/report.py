@@ -5,6 +5,13 @@ in the same transaction as its records (``services.common.data.tally``). Equal: 
 counted twice on the way. Different: recorded as drift, with both numbers, and logged.
 
     RECONCILED figure (counter)     ←→  tally (service prefix, name)
+
+The complex's figures are reconciled the same way: pairings joined and left and sites opened (by the
+year of their dates) against the complex's own tally, and the units at work (appeals first assigned to
+a unit, activities with units, funding from units) against the appeals, volunteers and projects tallies.
+
+The member units' table (服务大比拼, ``units_csv``) has one row per unit paired at some time in the
+year, or with figures in it, named from the complex's records at the time the job runs.
 """
 
 from __future__ import annotations
@@ -12,14 +19,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from services.common.domain.contracts.tallies import AppealsTally, ProjectsTally, TallyFigures, VolunteersTally
-from services.common.domain.reference import ProjectKind, directory
-from services.stats.logic.figures import figures
-from services.stats.models import Drift, Figures, Policy, Reconciliation, Report
+from services.common.domain.contracts.tallies import (
+    AppealsTally,
+    ComplexTally,
+    ProjectsTally,
+    TallyFigures,
+    VolunteersTally,
+)
+from services.common.domain.reference import LABELS, MemberUnitKind, ProjectKind, directory
+from services.stats.logic.figures import figures, unit_figures
+from services.stats.models import Drift, Figures, Policy, Reconciliation, Report, UnitFigures
 
 # counter name → (the tally contract, its figure)
 RECONCILED: dict[str, tuple[type[TallyFigures], str]] = {
@@ -45,6 +59,13 @@ RECONCILED: dict[str, tuple[type[TallyFigures], str]] = {
     "disbursed": (ProjectsTally, "disbursed"),
     "sessions": (ProjectsTally, "sessions"),
     "session_residents_served": (ProjectsTally, "session_residents"),
+    # The complex: its own records, and units at work in the other services' records.
+    "units_joined": (ComplexTally, "units_joined"),
+    "units_left": (ComplexTally, "units_left"),
+    "sites_opened": (ComplexTally, "sites_opened"),
+    "appeals_to_units": (AppealsTally, "to_units"),
+    "activities_with_units": (VolunteersTally, "with_units"),
+    "funding_from_units": (ProjectsTally, "funding_from_units"),
 }
 assert all(name in source.model_fields for source, name in RECONCILED.values())
 
@@ -77,6 +98,31 @@ def without_secretary_led_project(tallies: Tallies) -> list[str]:
     return [c for c in directory().communities if not getattr(projects.get(c), "started_secretary_led", 0)]
 
 
+@dataclass(frozen=True)
+class UnitFacts:
+    """What the report shows of a member unit beside its figures (from the complex's records)."""
+
+    name: str
+    kind: str
+    community_id: str
+    street_id: str
+    joined_on: date | None = None
+    left_on: date | None = None
+
+    def paired_in(self, year: int) -> bool:
+        """Paired at some time in ``year``: joined by its end and not left before it began."""
+        joined = self.joined_on is None or self.joined_on <= date(year, 12, 31)
+        return joined and (self.left_on is None or self.left_on >= date(year, 1, 1))
+
+
+def units_of_year(
+    year: int, facts: Mapping[str, UnitFacts], counted: Mapping[str, Mapping[str, int]]
+) -> dict[str, UnitFigures]:
+    """Every unit paired at some time in the year, or with figures in it (zeros included), by id."""
+    wanted = sorted({u for u, f in facts.items() if f.paired_in(year)} | {u for u, c in counted.items() if c})
+    return {u: unit_figures(counted.get(u, {})) for u in wanted}
+
+
 def build(
     year: int,
     *,
@@ -85,16 +131,23 @@ def build(
     computed_at: datetime,
     final: bool,
     timezone: str,
+    pairings: Mapping[str, Mapping[str, int]] | None = None,
+    units: Mapping[str, UnitFigures] | None = None,
 ) -> Report:
-    d = directory()
+    d, pairings = directory(), pairings or {}
+
+    def of(scope: str) -> Figures:
+        return figures(counters.get(scope, {}), pairings.get(scope, {}), year=year)
+
     return Report(
         year=year,
         computed_at=computed_at,
         final=final,
         timezone=timezone,
-        city=figures(counters.get("city", {})),
-        streets={s: figures(counters.get(f"street:{s}", {})) for s in d.streets},
-        communities={c: figures(counters.get(f"community:{c}", {})) for c in d.communities},
+        city=of("city"),
+        streets={s: of(f"street:{s}") for s in d.streets},
+        communities={c: of(f"community:{c}") for c in d.communities},
+        member_units=dict(units or {}),
         reconciliation=reconcile(counters, tallies),
         policy=Policy(communities_without_secretary_led_project=without_secretary_led_project(tallies)),
     )
@@ -171,4 +224,55 @@ def to_csv(report: Report) -> bytes:
         community = d.communities[community_id]
         fixed = {"id": community_id, "name": community.name, "street": d.streets[community.street_id].name}
         writer.writerow([fixed[path] if path in fixed else _cell(f, path) for _, path in COLUMNS])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+UNIT_COLUMNS: list[tuple[str, str]] = [
+    ("成员单位编号", "id"),
+    ("成员单位", "name"),
+    ("单位类型", "kind"),
+    ("结对社区", "community"),
+    ("街道", "street"),
+    ("承办诉求数", "appeals_assigned"),
+    ("办结诉求数", "appeals_resolved"),
+    ("志愿活动场次", "activities"),
+    ("志愿服务时长(小时)", "volunteer_hours"),
+    ("服务人次", "residents_served"),
+    ("参与项目数", "projects"),
+    ("投入资金(元)", "funding"),
+]
+
+
+def _unit_sort_key(item: tuple[str, UnitFacts | None]) -> tuple[int, int, str, str]:
+    """Street, then community in the directory's order, then name: how the 服务大比拼 table is read."""
+    d = directory()
+    unit_id, facts = item
+    streets, communities = list(d.streets), list(d.communities)
+    if facts is None:
+        return (len(streets), len(communities), "", unit_id)
+    street = streets.index(facts.street_id) if facts.street_id in d.streets else len(streets)
+    community = communities.index(facts.community_id) if facts.community_id in d.communities else len(communities)
+    return (street, community, facts.name, unit_id)
+
+
+def units_csv(report: Report, facts: Mapping[str, UnitFacts]) -> bytes:
+    """One row per member unit of ``report.member_units``, Chinese headers, money in yuan; UTF-8 with a BOM."""
+    d = directory()
+    kinds = LABELS[MemberUnitKind]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([header for header, _ in UNIT_COLUMNS])
+    for unit_id, known in sorted(((u, facts.get(u)) for u in report.member_units), key=_unit_sort_key):
+        f = report.member_units[unit_id].model_dump()
+        community = d.communities.get(known.community_id) if known else None
+        street = d.streets.get(known.street_id) if known else None
+        fixed = {
+            "id": unit_id,
+            "name": known.name if known else "",
+            "kind": kinds.get(known.kind, (known.kind, ""))[0] if known else "",
+            "community": community.name if community else (known.community_id if known else ""),
+            "street": street.name if street else (known.street_id if known else ""),
+            "funding": _yuan(int(f["funding"])),
+        }
+        writer.writerow([fixed[path] if path in fixed else str(f[path]) for _, path in UNIT_COLUMNS])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
