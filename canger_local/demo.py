@@ -7,6 +7,7 @@ long-lived ``moto_server`` within 24 hours does not enter it twice.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from services.common.observability import logger
 class DemoClient:
     verifier: Any
     steps: int = 0
+    units: dict[str, str] = dataclasses.field(
+        default_factory=dict
+    )  # member units by name, for the steps that refer to them
 
     def call(self, method: str, path: str, role: Role = Role.CITY_ADMIN, body: Any = None, **scope: Any) -> Any:
         self.steps += 1
@@ -39,6 +43,56 @@ class DemoClient:
 NINGHE = {"community_id": "cm_ninghe"}
 SANHE = {"community_id": "cm_sanhe"}
 OFFICER = {"street_id": "st_xiaguan"}
+
+
+# Member units of Ninghe and Sanhe (Xiaguan street): one of each kind, with what they offer (资源清单).
+UNITS: list[tuple[dict[str, str], str, str, list[tuple[str, str, str]]]] = [
+    (NINGHE, "州供电局下关供电所", "state_enterprise", [("funds", "mass_work", "老旧小区改造共建资金")]),
+    (NINGHE, "大理市民政局", "agency", [("expertise", "elderly_care", "养老服务政策指导与探访")]),
+    (NINGHE, "大理州人民医院", "institution", [("expertise", "health", "每月一次社区义诊")]),
+    (
+        NINGHE,
+        "苍山物业公司",
+        "private_enterprise",
+        [("volunteers", "environment", "保洁志愿者"), ("goods", "other", "清洁工具")],
+    ),
+    (SANHE, "大理市第一中学", "institution", [("venue", "education_tech", "周末开放教室")]),
+    (SANHE, "下关司法所", "agency", [("expertise", "legal_publicity", "法律咨询与调解")]),
+    (SANHE, "洱海社会工作服务社", "social_organization", [("volunteers", "child_care", "四点半课堂社工")]),
+    (SANHE, "大理市文化馆", "institution", [("venue", "culture_sports", "排练厅")]),
+]
+SITES: list[tuple[dict[str, str], str, str, list[str], str]] = [
+    (NINGHE, "宁和社区党群服务中心", "party_service_center", ["mass_work", "legal_publicity"], "2021-07-01"),
+    (NINGHE, "宁和社区居家养老服务中心", "elderly_care_center", ["elderly_care", "health"], "2022-03-15"),
+    (SANHE, "三和社区党群服务中心", "party_service_center", ["mass_work", "culture_sports"], "2021-07-01"),
+    (SANHE, "三和社区儿童之家", "childrens_home", ["child_care", "education_tech"], "2023-06-01"),
+]
+
+
+def complex_(client: DemoClient) -> None:
+    """Member units paired with Ninghe and Sanhe, and their sites: first, since later steps refer to units."""
+    for community, name, kind, offers in UNITS:
+        body = {
+            **community,
+            "name": name,
+            "kind": kind,
+            "party_org": f"{name}党支部",
+            "contact": {"name": "联络员", "phone": "13908722100"},
+            "offers": [{"kind": k, "field": f, "description": d} for k, f, d in offers],
+            "joined_on": "2024-03-01",
+        }
+        unit = client.call("POST", "/v1/member-units", Role.COMMUNITY_STAFF, body, **community)
+        client.units[name] = unit["id"]
+    for community, name, kind, services, opened_on in SITES:
+        body = {
+            **community,
+            "name": name,
+            "kind": kind,
+            "address": f"{name}（下关）",
+            "services": services,
+            "opened_on": opened_on,
+        }
+        client.call("POST", "/v1/sites", Role.COMMUNITY_STAFF, body, **community)
 
 
 def appeals(client: DemoClient) -> None:
@@ -90,7 +144,8 @@ def appeals(client: DemoClient) -> None:
     post(
         "POST", f"/v1/appeals/{lights}/rate", Role.RESIDENT, {"satisfaction": 5, "comment": "很快"}, sub="demo-resident"
     )
-    post("POST", f"/v1/appeals/{elderly}/assign", body={"assignee": "社区养老服务站"}, **staff)
+    # 三方联动: the community's demand goes to a member unit that offers elderly care.
+    post("POST", f"/v1/appeals/{elderly}/assign", body={"member_unit_id": client.units["大理市民政局"]}, **staff)
     post("POST", f"/v1/appeals/{drains}/escalate", body={"reason": "管网属市政，需街道协调"}, **staff)
     post("POST", f"/v1/appeals/{drains}/assign", Role.STREET_OFFICER, {"assignee": "街道城建办"}, **OFFICER)
     post(
@@ -163,6 +218,8 @@ def volunteers(client: DemoClient) -> None:
             "residents_served": served,
             "team_id": team["id"] if team else None,
             "participants": [{"volunteer_id": v, "hours": h} for v, h in participants],
+            # 活动大联办: the home visits are co-organised with the civil affairs bureau.
+            "member_unit_ids": [client.units["大理市民政局"]] if field == "elderly_care" else None,
         }
         post("POST", "/v1/activities", body={k: v for k, v in body.items() if v is not None}, **staff)
 
@@ -182,6 +239,7 @@ def projects(client: DemoClient) -> None:
             "lead": "社区书记",
             "budget": {"amount": 120_000_000, "currency": "CNY"},
             "target_beneficiaries": 360,
+            "member_unit_ids": [client.units["州供电局下关供电所"]],
         },
         **staff,
     )["id"]
@@ -194,12 +252,14 @@ def projects(client: DemoClient) -> None:
     post(
         "POST",
         f"/v1/projects/{lift}/funding",
+        # The power bureau, a member unit of Ninghe, gives part of the money (source member_unit names it).
         body={
             "source": "member_unit",
             "amount": 20_000_000,
             "currency": "CNY",
             "received_on": "2025-04-02",
             "donor": "州供电局",
+            "member_unit_id": client.units["州供电局下关供电所"],
         },
         **staff,
     )
@@ -250,7 +310,7 @@ def projects(client: DemoClient) -> None:
     )
 
 
-SEEDS: list[Callable[[DemoClient], None]] = [appeals, volunteers, projects]
+SEEDS: list[Callable[[DemoClient], None]] = [complex_, appeals, volunteers, projects]
 
 
 def seed(stack: Any) -> None:

@@ -157,6 +157,29 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "addFunding": {"source": "fiscal", "amount": 2000000, "currency": "CNY", "received_on": "2025-03-01"},
     "addDisbursement": {"amount": 500000, "currency": "CNY", "paid_on": "2025-04-01", "purpose": "设备采购"},
     "addSession": {"held_on": "2025-04-15", "title": "电梯使用培训", "residents_served": 30},
+    "createMemberUnit": {
+        "name": "大理市人民医院",
+        "kind": "institution",
+        "community_id": "cm_ninghe",
+        "party_org": "大理市人民医院党委",
+        "contact": {"name": "王医生", "phone": "13812341234"},
+        "offers": [{"kind": "expertise", "field": "health", "description": "每月一次义诊"}],
+        "joined_on": "2025-03-01",
+    },
+    "updateMemberUnit": {
+        "offers": [
+            {"kind": "expertise", "field": "health", "description": "每月两次义诊"},
+            {"kind": "venue", "description": "周末开放会议室"},
+        ]
+    },
+    "createSite": {
+        "name": "宁河社区党群服务中心",
+        "kind": "party_service_center",
+        "community_id": "cm_ninghe",
+        "address": "宁河社区文化路1号",
+        "services": ["elderly_care", "culture_sports"],
+        "opened_on": "2024-07-01",
+    },
 }
 
 
@@ -182,7 +205,9 @@ def _statuses(method: str, route: catalog.Route, operation: dict[str, Any]) -> l
         if route.path != "/v1/me":  # any signed-in caller may ask who they are
             statuses.append(403)
     names = {parameter["name"] for parameter in operation.get("parameters", [])}
-    if re.search(r"\{(?!year\})", route.path) or "team_id" in names:  # a resource it names may not exist
+    # A resource it names may not exist; a year's report files exist once the yearly job has run for it.
+    may_be_missing = re.search(r"\{(?!year\})", route.path) or "team_id" in names
+    if may_be_missing or route.path.startswith("/v1/reports/"):
         statuses.append(404)
     return sorted(statuses)
 

@@ -9,6 +9,10 @@ The figures the report quotes ("2023年以来 … 256场次 … 647个 … 1200�
     volunteers   2 teams and 10 volunteers per community; 1,200 activities serving 138,000 person-times
     projects     40 secretary-led (4 communities without one, for the report's policy list) and 50 care
                  projects, 12,000,000 yuan of funding in integer fen, disbursements and service sessions
+    the complex  403 member units paired with the 44 communities, with their offers; 77 sites (44 party
+                 service centres, 12 home elderly-care centres, 9 children's homes, 12 red-property
+                 demonstration sites); a third of assignments go to a unit, every fifth activity and project
+                 is co-organised by one, and part of the funding comes from units (source member_unit)
 
 Two halves, so the data can be checked and extended:
 
@@ -43,7 +47,14 @@ from canger_local import tokens
 from canger_local.gateway import HttpRequest, handle
 from services.common.domain import years
 from services.common.domain.auth import Role
-from services.common.domain.reference import AppealCategory, ServiceField, VolunteerGroup, directory
+from services.common.domain.reference import (
+    AppealCategory,
+    MemberUnitKind,
+    OfferKind,
+    ServiceField,
+    VolunteerGroup,
+    directory,
+)
 from services.common.observability import logger
 
 
@@ -60,6 +71,14 @@ class Shape:
     secretary_led: int = 40
     care: int = 50
     funding_yuan: int = 12_000_000
+    member_units: int = 403
+    # The report's sites: one party service centre per community, and the specialised ones.
+    sites: tuple[tuple[str, int], ...] = (
+        ("party_service_center", 44),
+        ("elderly_care_center", 12),
+        ("childrens_home", 9),
+        ("red_property", 12),
+    )
     seed: int = 2023
 
 
@@ -112,6 +131,40 @@ ACTIVITY_TITLES = {
 }
 FUNDING_SOURCES = ("fiscal", "community_fund", "charity", "social_capital")
 
+# Member units as Dali's list names them: a kind's share of the 403 (agencies and institutions most) and how
+# its units are called. ``{n}`` numbers units of a kind within a community.
+UNIT_KINDS: tuple[tuple[MemberUnitKind, int, tuple[str, ...]], ...] = (
+    (MemberUnitKind.AGENCY, 4, ("市{field}局", "州{field}局", "市{field}办")),
+    (MemberUnitKind.INSTITUTION, 3, ("市第{n}中学", "州人民医院第{n}分院", "市{field}服务中心")),
+    (MemberUnitKind.STATE_ENTERPRISE, 2, ("大理供电局第{n}供电所", "云南建投第{n}分公司", "大理水务第{n}营业所")),
+    (MemberUnitKind.PRIVATE_ENTERPRISE, 1, ("苍山物业第{n}分公司", "洱海旅游第{n}公司")),
+    (MemberUnitKind.SOCIAL_ORGANIZATION, 1, ("{field}志愿者协会", "{field}社会工作服务社")),
+)
+FIELD_WORDS = {
+    ServiceField.LEGAL_PUBLICITY: "司法",
+    ServiceField.EDUCATION_TECH: "教育",
+    ServiceField.HEALTH: "卫生健康",
+    ServiceField.EMERGENCY_RESCUE: "应急管理",
+    ServiceField.MASS_WORK: "群众工作",
+    ServiceField.ELDERLY_CARE: "民政",
+    ServiceField.CHILD_CARE: "妇联儿童",
+    ServiceField.ENVIRONMENT: "生态环境",
+    ServiceField.CULTURE_SPORTS: "文化和旅游",
+    ServiceField.OTHER: "综合",
+}
+SITE_NAMES = {
+    "party_service_center": "{community}党群服务中心",
+    "elderly_care_center": "{community}居家养老服务中心",
+    "childrens_home": "{community}儿童之家",
+    "red_property": "{community}红色物业示范点",
+}
+SITE_SERVICES = {
+    "party_service_center": ["mass_work", "legal_publicity", "culture_sports"],
+    "elderly_care_center": ["elderly_care", "health"],
+    "childrens_home": ["child_care", "education_tech"],
+    "red_property": ["mass_work", "environment"],
+}
+
 
 @dataclass
 class AppealPlan:
@@ -155,8 +208,34 @@ class ProjectPlan:
 
 
 @dataclass
+class UnitPlan:
+    community_id: str
+    street_id: str
+    name: str
+    kind: str
+    offers: list[tuple[str, str]]  # (offer kind, service field)
+
+
+@dataclass
+class SitePlan:
+    community_id: str
+    name: str
+    kind: str
+    services: list[str]
+    opened_on: date
+
+
+@dataclass
 class Programme:
     year: int
+    units: list[UnitPlan] = field(default_factory=list)
+    sites: list[SitePlan] = field(default_factory=list)
+    # What refers to units: appeal index → unit index (its "assign" goes to that unit), activity index → units,
+    # project index → units, and (project index, funding line) → the giving unit.
+    appeal_units: dict[int, int] = field(default_factory=dict)
+    activity_units: dict[int, list[int]] = field(default_factory=dict)
+    project_units: dict[int, list[int]] = field(default_factory=dict)
+    funding_units: dict[tuple[int, int], int] = field(default_factory=dict)
     appeals: list[AppealPlan] = field(default_factory=list)
     meetings: list[MeetingPlan] = field(default_factory=list)
     teams: list[tuple[str, str, str]] = field(default_factory=list)  # (community, name, group)
@@ -192,6 +271,14 @@ class Programme:
                 "funding": sum(fen for p in self.projects for _, fen, _ in p.funding),
                 "disbursed": sum(fen for p in self.projects for fen, _ in p.disbursements),
                 "sessions": sum(len(p.sessions) for p in self.projects),
+            },
+            "complex": {
+                "member_units": len(self.units),
+                "units_by_kind": dict(Counter(u.kind for u in self.units)),
+                "sites_by_kind": dict(Counter(s.kind for s in self.sites)),
+                "appeals_to_units": len(self.appeal_units),
+                "activities_with_units": len(self.activity_units),
+                "funding_from_units": sum(self.projects[p].funding[line][1] for p, line in self.funding_units),
             },
         }
 
@@ -291,6 +378,20 @@ def build(shape: Shape = Shape(), now: datetime | None = None) -> Programme:
             )
         )
 
+    _plan_complex(plan, shape, communities, day, rng)
+    units_of: dict[str, list[int]] = {}
+    for index, paired in enumerate(plan.units):
+        units_of.setdefault(paired.community_id, []).append(index)
+    for n, appeal in enumerate(plan.appeals):
+        # 三方联动: every third appeal a community assigns goes to one of its member units.
+        if "assign" in appeal.actions and n % 3 == 0:
+            local = units_of[appeal.community_id]
+            plan.appeal_units[n] = local[n % len(local)]
+    for a, activity in enumerate(plan.activities):
+        if a % 5 == 0:  # 活动大联办: co-organised with a member unit of the community
+            local = units_of[activity.community_id]
+            plan.activity_units[a] = [local[a % len(local)]]
+
     kinds = ["secretary_led"] * shape.secretary_led + ["care"] * shape.care
     weights = [3 if kind == "secretary_led" else 1 for kind in kinds]
     unit = shape.funding_yuan // sum(weights)
@@ -325,7 +426,49 @@ def build(shape: Shape = Shape(), now: datetime | None = None) -> Programme:
                 50 + rng.randrange(300),
             )
         )
+        local = units_of[community.id]
+        if p % 5 == 0:
+            plan.project_units[p] = [local[p % len(local)]]
+        if p % 4 == 1 and len(funding) > 1:  # part of the money comes from a member unit (source member_unit)
+            _, fen, received = funding[1]
+            funding[1] = ("member_unit", fen, received)
+            plan.funding_units[(p, 1)] = local[(p + 1) % len(local)]
     return plan
+
+
+def _plan_complex(plan: Programme, shape: Shape, communities: list, day: Callable[[float], date], rng: Any) -> None:
+    """403 units over 44 communities (9 each, the first few 10), kinds in Dali's proportions; the sites."""
+    weights = [kind for kind, weight, _ in UNIT_KINDS for _ in range(weight)]
+    names = {kind: templates for kind, _, templates in UNIT_KINDS}
+    fields = list(ServiceField)
+    offer_kinds = list(OfferKind)
+    for u in range(shape.member_units):
+        community = communities[u % len(communities)]
+        n = u // len(communities) + 1
+        unit_kind = weights[(u + n) % len(weights)]
+        field_ = fields[(u * 7 + n) % len(fields)]
+        templates = names[unit_kind]
+        name = templates[u % len(templates)].format(field=FIELD_WORDS[field_], n=n)
+        second = fields[(u * 3 + 1) % len(fields)]
+        offers = [(offer_kinds[u % len(offer_kinds)].value, field_.value)]
+        if u % 2:
+            offers.append((offer_kinds[(u + 2) % len(offer_kinds)].value, second.value))
+        plan.units.append(
+            UnitPlan(community.id, community.street_id, f"{name}（{community.name}）", unit_kind.value, offers)
+        )
+    for k, (kind, count) in enumerate(shape.sites):
+        for s in range(count):
+            # Three is coprime with 44, so a kind's sites fall in different communities.
+            community = communities[(s * 3 + k) % len(communities)]
+            plan.sites.append(
+                SitePlan(
+                    community.id,
+                    SITE_NAMES[kind].format(community=community.name),
+                    kind,
+                    SITE_SERVICES[kind],
+                    day(rng.random() * 0.5),
+                )
+            )
 
 
 # Loading ------------------------------------------------------------------------------------------
@@ -371,10 +514,37 @@ class Loaded:
     meetings: list[str] = field(default_factory=list)
     teams: list[str] = field(default_factory=list)
     volunteers: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
 
 
 def _staff(community_id: str) -> dict[str, Any]:
     return {"role": Role.COMMUNITY_STAFF, "community_id": community_id}
+
+
+def _load_complex(plan: Programme, client: Client, ids: Loaded) -> None:
+    for u, unit in enumerate(plan.units):
+        body: dict[str, Any] = {
+            "community_id": unit.community_id,
+            "name": unit.name,
+            "kind": unit.kind,
+            "party_org": f"{unit.name}党支部",
+            "contact": {"name": f"联络员{u + 1}", "phone": f"138{u:08d}"},
+            "offers": [
+                {"kind": kind, "field": field_, "description": f"{ACTIVITY_TITLES[ServiceField(field_)]}资源"}
+                for kind, field_ in unit.offers
+            ],
+        }
+        ids.units.append(client.call("POST", "/v1/member-units", body=body, **_staff(unit.community_id))["id"])
+    for n, site in enumerate(plan.sites):
+        body = {
+            "community_id": site.community_id,
+            "name": site.name,
+            "kind": site.kind,
+            "address": f"{directory().communities[site.community_id].name}{n % 20 + 1}号",
+            "services": site.services,
+            "opened_on": site.opened_on.isoformat(),
+        }
+        client.call("POST", "/v1/sites", body=body, **_staff(site.community_id))
 
 
 def _load_appeals(plan: Programme, client: Client, ids: Loaded) -> None:
@@ -415,7 +585,10 @@ def _load_appeal_actions(plan: Programme, client: Client, ids: Loaded) -> None:
         officer: dict[str, Any] = {"role": Role.STREET_OFFICER, "street_id": appeal.street_id}
         path = f"/v1/appeals/{appeal_id}"
         for action in appeal.actions:
-            if action == "assign":
+            if action == "assign" and n in plan.appeal_units:  # to a member unit: its name becomes the assignee
+                to_unit = {"member_unit_id": ids.units[plan.appeal_units[n]], "note": "请共建单位协助办理"}
+                client.call("POST", f"{path}/assign", body=to_unit, **staff)
+            elif action == "assign":
                 client.call("POST", f"{path}/assign", body={"assignee": "社区物业办", "note": "限期办理"}, **staff)
             elif action == "escalate":
                 client.call("POST", f"{path}/escalate", body={"reason": "需街道协调相关部门"}, **staff)
@@ -455,7 +628,7 @@ def _load_volunteers(plan: Programme, client: Client, ids: Loaded) -> None:
 
 
 def _load_activities(plan: Programme, client: Client, ids: Loaded) -> None:
-    for activity in plan.activities:
+    for a, activity in enumerate(plan.activities):
         body: dict[str, Any] = {
             "community_id": activity.community_id,
             "title": ACTIVITY_TITLES[ServiceField(activity.field)],
@@ -467,11 +640,13 @@ def _load_activities(plan: Programme, client: Client, ids: Loaded) -> None:
         }
         if activity.team is not None:
             body["team_id"] = ids.teams[activity.team]
+        if a in plan.activity_units:
+            body["member_unit_ids"] = [ids.units[u] for u in plan.activity_units[a]]
         client.call("POST", "/v1/activities", body=body, **_staff(activity.community_id))
 
 
-def _load_projects(plan: Programme, client: Client, _: Loaded) -> None:
-    for project in plan.projects:
+def _load_projects(plan: Programme, client: Client, ids: Loaded) -> None:
+    for p, project in enumerate(plan.projects):
         staff = _staff(project.community_id)
         body = {
             "community_id": project.community_id,
@@ -481,9 +656,13 @@ def _load_projects(plan: Programme, client: Client, _: Loaded) -> None:
             "lead": "社区书记" if project.kind == "secretary_led" else "社工站",
             "target_beneficiaries": project.beneficiaries,
         }
+        if p in plan.project_units:
+            body["member_unit_ids"] = [ids.units[u] for u in plan.project_units[p]]
         path = f"/v1/projects/{client.call('POST', '/v1/projects', body=body, **staff)['id']}"
-        for source, fen, day in project.funding:
+        for line, (source, fen, day) in enumerate(project.funding):
             body = {"source": source, "amount": fen, "currency": "CNY", "received_on": day.isoformat()}
+            if (p, line) in plan.funding_units:
+                body["member_unit_id"] = ids.units[plan.funding_units[(p, line)]]
             client.call("POST", f"{path}/funding", body=body, **staff)
         for fen, day in project.disbursements:
             body = {"amount": fen, "currency": "CNY", "paid_on": day.isoformat(), "purpose": "项目实施支出"}
@@ -497,6 +676,7 @@ def _load_projects(plan: Programme, client: Client, _: Loaded) -> None:
 
 
 STEPS: list[Callable[[Programme, Client, Loaded], None]] = [
+    _load_complex,  # first: appeals, activities and projects refer to the units
     _load_appeals,
     _load_meetings,
     _load_appeal_actions,
@@ -537,6 +717,7 @@ def seed(stack: Any, *, embedded: bool) -> None:
         f"{figures['appeals']['submitted']} appeals, {figures['meetings']['held']} meetings, "
         f"{len(plan.volunteers)} volunteers, {figures['volunteers']['activities']} activities "
         f"({figures['volunteers']['residents_served']:,} person-times), {figures['projects']['started']} projects "
-        f"({figures['projects']['funding'] / 100:,.0f} yuan)",
+        f"({figures['projects']['funding'] / 100:,.0f} yuan), {figures['complex']['member_units']} member units, "
+        f"{len(plan.sites)} sites",
         flush=True,
     )

@@ -42,3 +42,15 @@ def test_demo_has_projects_with_money_and_sessions(demo):
     assert (lift["balance"]["amount"], lift["status"]) == (35_000_000, "in_progress")
     assert (care["service_sessions"], care["residents_served"]) == (3, 140)
     assert len(found) == 3
+
+
+def test_demo_has_member_units_at_work_and_sites(demo):
+    units = {u["name"]: u for u in listed(demo, "/v1/member-units")}
+    assert len(units) == 8 and {u["community_id"] for u in units.values()} == {"cm_ninghe", "cm_sanhe"}
+    assert len(listed(demo, "/v1/sites")) == 4
+    bureau = units["大理市民政局"]["id"]
+    # The elderly-care appeal went to the unit (its name is the assignee); its home visits were co-organised.
+    assigned = [a for a in listed(demo, "/v1/appeals") if a.get("member_unit_id") == bureau]
+    assert [a["assignee"] for a in assigned] == ["大理市民政局"]
+    co_organised = [a for a in listed(demo, "/v1/activities", year=2025) if bureau in a.get("member_unit_ids", [])]
+    assert [a["field"] for a in co_organised] == ["elderly_care"]

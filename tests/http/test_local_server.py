@@ -97,7 +97,15 @@ def test_meta_lists_every_enumeration_with_labels(server):
         "service_fields",
         "project_kinds",
         "funding_sources",
+        "member_unit_kinds",
+        "offer_kinds",
+        "site_kinds",
+        "category_fields",
     }
+    assert {c["code"] for c in meta["offer_kinds"]} == {"venue", "funds", "volunteers", "expertise", "goods"}
+    assert len(meta["member_unit_kinds"]) == 6 and len(meta["site_kinds"]) == 6
+    assert meta["category_fields"]["elderly_care"] == ["elderly_care", "health"]
+    assert set(meta["category_fields"]) == {c["code"] for c in meta["appeal_categories"]}
     categories = {c["code"]: c["label_zh"] for c in meta["appeal_categories"]}
     assert len(categories) == 13 and categories["childcare"] == "托育与儿童关爱"
     assert {c["code"] for c in meta["funding_sources"]} == {

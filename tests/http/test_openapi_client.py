@@ -157,6 +157,9 @@ def test_every_request_example_in_the_document_works_when_sent(server):
     project = send("createProject")["id"]
     for operation_id in ("updateProject", "addFunding", "addDisbursement", "addSession"):
         send(operation_id, project_id=project)
+    unit = send("createMemberUnit")["id"]
+    send("updateMemberUnit", member_unit_id=unit)
+    send("createSite")
     assert set(examples) == sent
 
 

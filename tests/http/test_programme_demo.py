@@ -85,3 +85,63 @@ def test_every_community_of_dali_has_a_share(loaded):
             loaded.url(f"/v1/stats/{year}"), params={"scope": f"community:{community['id']}"}, timeout=30
         ).json()
         assert figures["appeals"]["submitted"] > 0 and figures["volunteers"]["activities"] > 0, community["id"]
+
+
+def test_the_complex_counts_as_planned(city, planned):
+    # The report's complex: 403 member units paired with the 44 communities, and its sites.
+    shown = city["complex"]
+    assert shown["member_units"] == planned["complex"]["member_units"] == 403
+    assert {k: n for k, n in shown["units_by_kind"].items() if n} == planned["complex"]["units_by_kind"]
+    assert (
+        {k: n for k, n in shown["sites_by_kind"].items() if n}
+        == planned["complex"]["sites_by_kind"]
+        == {
+            "party_service_center": 44,
+            "elderly_care_center": 12,
+            "childrens_home": 9,
+            "red_property": 12,
+        }
+    )
+    assert shown["appeals_to_units"] == planned["complex"]["appeals_to_units"] > 0
+    assert shown["activities_with_units"] == planned["complex"]["activities_with_units"] == 240
+    assert _fen(shown["funding_from_units"]) == planned["complex"]["funding_from_units"] > 0
+
+
+def test_every_community_has_member_units_and_a_party_service_centre(loaded):
+    units = _all(loaded, "/v1/member-units")
+    sites = _all(loaded, "/v1/sites")
+    assert len(units) == 403 and len(sites) == 77
+    assert len({u["community_id"] for u in units}) == 44
+    assert {s["community_id"] for s in sites if s["kind"] == "party_service_center"} == {
+        u["community_id"] for u in units
+    }
+    assert all("contact" not in u for u in units)  # public listing: never the contact
+
+
+def test_member_unit_figures_add_up_to_the_complex_totals(loaded, city):
+    year = years.year_of(utc_now())
+    units = _all(loaded, "/v1/member-units")
+    figures = [
+        requests.get(loaded.url(f"/v1/member-units/{u['id']}/figures"), params={"year": year}, timeout=30).json()
+        for u in units
+    ]
+    assert sum(_fen(f["funding"]) for f in figures) == _fen(city["complex"]["funding_from_units"])
+    # Each unit-assigned appeal went to one unit once in the programme, so the units' counts add up.
+    assert sum(f["appeals_assigned"] for f in figures) == city["complex"]["appeals_to_units"]
+    assert sum(f["activities"] for f in figures) == city["complex"]["activities_with_units"]
+
+
+def _fen(value) -> int:
+    """Money as the statistics show it: integer fen, or an object carrying it."""
+    return value if isinstance(value, int) else int(value.get("total", value.get("amount")))
+
+
+def _all(loaded, path: str) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = requests.get(loaded.url(path), params=params, timeout=30).json()
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
