@@ -39,6 +39,7 @@ from benchmarks import scenarios  # noqa: E402
 from canger_local import resources  # noqa: E402
 from services.common.config import get_settings  # noqa: E402
 from services.common.data import aws, tables  # noqa: E402
+from services.common.domain.reference import ServiceField  # noqa: E402
 from services.common.observability import logger  # noqa: E402
 
 REPLAY_REGION = "us-west-2"
@@ -92,11 +93,17 @@ def _replay(clients: dict[str, Any], calls: list[tuple[str, str, dict[str, Any]]
 def _budget_problems(name: str, counts: Counter[str]) -> list[str]:
     reads = sum(n for op, n in counts.items() if op.split(".")[1] in READS and "idempotency" not in op)
     problems = []
-    if name.startswith("GET") and reads > 1:
+    if "/matches" in name:
+        # Matching: the community's demands (1 GetItem), its street's units (1 Query per page of 500), and two
+        # small Queries per demanded service field for the city's offers (either side of the street's own key
+        # range): O(units of the street), never a Scan.
+        if counts.get("dynamodb.Scan", 0) or reads > 2 + 2 * len(ServiceField):
+            problems.append(f"{name}: {reads} DynamoDB reads (budget 2 + two per demanded field, no Scan)")
+    elif name.startswith("GET") and reads > 1:
         problems.append(f"{name}: {reads} DynamoDB reads (budget 1)")
     if name.startswith("POST /v1/appeals") and "{id}" not in name and counts.get("dynamodb.Query", 0) > 1:
         problems.append(f"{name}: {counts['dynamodb.Query']} Queries (budget: one, the duplicate hints)")
-    if name.startswith("POST"):
+    if name.startswith(("POST", "PATCH")):
         if counts.get("dynamodb.TransactWriteItems", 0) > 1:
             problems.append(f"{name}: more than one transaction")
         if counts.get("events.PutEvents", 0) > 1:

@@ -206,10 +206,105 @@ def projects() -> list[Scenario]:
     ]
 
 
+# --- the complex (issue 14) ---------------------------------------------------------------------------
+
+
+@cache
+def complex_handler() -> LambdaHandler:
+    from services.complex.handler import lambda_handler
+
+    return lambda_handler
+
+
+@cache
+def stats_handler() -> LambdaHandler:
+    from services.stats.handler import lambda_handler
+
+    return lambda_handler
+
+
+CITY = {"sub": "bench-admin", "cognito:groups": "[city_admin]"}
+STREET_UNITS = 60  # units paired with Xiaguan's communities, for matching: a street of Dali's size has ~100
+
+
+def _unit_body(n: int, community_id: str = "cm_ninghe") -> dict:
+    fields = ("elderly_care", "health", "mass_work", "environment", "legal_publicity")
+    return {
+        "community_id": community_id,
+        "name": f"共建单位{n}",
+        "kind": ("agency", "institution", "state_enterprise")[n % 3],
+        "contact": {"name": "联络员", "phone": "13908722100"},
+        "offers": [{"kind": "expertise", "field": fields[n % len(fields)], "description": "专业服务"}],
+    }
+
+
+_units: dict[str, Any] = {}
+
+
+def _new_unit(n: int) -> dict:
+    return event("POST", "/v1/member-units", STAFF, _unit_body(n))
+
+
+def _the_unit() -> dict:
+    if "one" not in _units:
+        _units["one"] = call(complex_handler(), _new_unit(0))
+    return _units["one"]
+
+
+def _patch_unit(n: int) -> dict:
+    unit = _the_unit()
+    body = {"expected_version": unit["version"], "offers": _unit_body(n + 1)["offers"]}
+    unit["version"] += 1  # the next run patches the version this one makes
+    return event("PATCH", f"/v1/member-units/{unit['id']}", STAFF, body)
+
+
+def _street_units() -> None:
+    if "street" not in _units:
+        communities = ("cm_ninghe", "cm_xiaguan_02", "cm_xiaguan_03", "cm_xiaguan_04")
+        for n in range(STREET_UNITS):
+            call(complex_handler(), event("POST", "/v1/member-units", CITY, _unit_body(n, communities[n % 4])))
+        for category in ("elderly_care", "medical", "environment"):
+            body = {**NEW_APPEAL, "category": category}
+            call(appeals_handler(), event("POST", "/v1/appeals", RESIDENT, body))
+        _units["street"] = "yes"
+
+
+def _list_units(_: int) -> dict:
+    _street_units()
+    return event("GET", "/v1/member-units", STAFF, query={"community_id": "cm_ninghe", "limit": "20"})
+
+
+def _matches(_: int) -> dict:
+    _street_units()
+    return event("GET", "/v1/communities/cm_ninghe/matches", STAFF)
+
+
+def _assign_to_unit(_: int) -> dict:
+    appeal = call(appeals_handler(), _new_appeal(0))
+    body = {"member_unit_id": _the_unit()["id"], "note": "请共建单位协助"}
+    return event("POST", f"/v1/appeals/{appeal['id']}/assign", STAFF, body)
+
+
+def _unit_figures(_: int) -> dict:
+    return event("GET", f"/v1/member-units/{_the_unit()['id']}/figures", {}, query={"year": "2025"})
+
+
+def complex_() -> list[Scenario]:
+    return [
+        Scenario("POST /v1/member-units", complex_handler, _new_unit, 201),
+        Scenario("PATCH /v1/member-units/{id} (offers)", complex_handler, _patch_unit, 200),
+        Scenario("GET /v1/member-units (20 of a community)", complex_handler, _list_units, 200),
+        Scenario(f"GET /v1/communities/{{id}}/matches ({STREET_UNITS} units)", complex_handler, _matches, 200),
+        Scenario("POST /v1/appeals/{id}/assign (member unit)", appeals_handler, _assign_to_unit, 200),
+        Scenario("GET /v1/member-units/{id}/figures", stats_handler, _unit_figures, 200),
+    ]
+
+
 SERVICES: dict[str, Callable[[], list[Scenario]]] = {
     "appeals": appeals,
     "volunteers": volunteers,
     "projects": projects,
+    "complex": complex_,
 }
 
 
@@ -218,6 +313,7 @@ def reset() -> None:
     _last_appeal.clear()
     _crew.clear()
     _project.clear()
+    _units.clear()
 
 
 def all_scenarios(service: str | None) -> Iterator[Scenario]:
