@@ -1,7 +1,7 @@
 """Let moto's DynamoDB hold a programme's year: transactions cost their items, queries their partition.
 
 Applied by the local server when it embeds moto, and by the tests' in-process moto (``tests/conftest.py``);
-never in Lambda, never against a ``moto_server`` of its own process. Three changes to moto 5.2.5:
+never in Lambda, never against a ``moto_server`` of its own process. Seven changes to moto 5.2.5:
 
 1. ``TransactWriteItems``. moto deep-copies every table a transaction touches, so that it can put the
    copy back if an item fails: the cost grows with the table, and moto's ``BaseModel`` tracker
@@ -32,6 +32,24 @@ never in Lambda, never against a ``moto_server`` of its own process. Three chang
    (0.8 ms a path on this machine: 6 ms of every PutEvents). The parsed paths are kept here; a parsed
    path is only read by ``find``, so sharing it changes nothing.
 
+5. Update expressions. For each Update (an ``UpdateItem``, or each Update of a transaction) moto parses the
+   expression twice (once to validate the request, once to run it) and its validator deep-copies the parsed
+   tree before resolving it against the item (twice for a new item); each of its ten passes over the tree
+   rebuilds its map of node types at every node. Counters and tallies make these most of the local stack's
+   CPU. Here a parsed expression is kept per expression text (moto only reads it: the validator works on its
+   copy), the copy is made from the tree's pickle (a fifth of ``deepcopy``'s time, the same tree), and a
+   pass's node types are kept per pass class (its map's keys are classes, fixed per class), and whether a
+   class is one of them per (pass, class): moto asks ``isinstance`` against abstract classes at every node.
+
+6. SQS receiving. For every message it hands out, moto checks the queue's retention period by building all
+   of the queue's attributes, three times, and each build counts the visible messages, reading the clock
+   twice per message: receiving a batch costs (batch x queue length) clock reads, a sixth of the local
+   stack's CPU while the consumer has a backlog. Here the check reads the one attribute it needs, and the
+   visible messages are picked with one reading of the clock.
+
+7. Dispatch. moto lists a response class's methods (``inspect.getmembers``) on every request to find the
+   action; they are kept per class.
+
 Locking: moto is not thread-safe (a query can iterate a partition while a put changes it, and a
 transaction's journal is only undone correctly if nobody writes in between), so the local server still
 serializes its DynamoDB calls with ``canger_local.moto_guard``; under it a transaction is atomic.
@@ -48,6 +66,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import pickle
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -56,6 +75,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonpath_ng.ext
+from moto.core import responses as moto_responses
+from moto.core.utils import unix_time, unix_time_millis
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
@@ -69,6 +90,10 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
+from moto.dynamodb.parsing import validators
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Node, UpdateExpression
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+from moto.sqs.models import Queue, SQSBackend
 
 PATCHED_MOTO = "5.2.5"
 
@@ -79,6 +104,13 @@ _ORIGINAL: dict[str, Any] = {
     "query": Table.query,
     "all_items": Table.all_items,
     "jsonpath_parse": jsonpath_ng.ext.parse,
+    "parse_update": UpdateExpressionParser.__dict__["make"],
+    "validator_deepcopy": validators.deepcopy,
+    "nodes_to_be_processed": DepthFirstTraverser.nodes_to_be_processed,
+    "traverse_node_recursively": DepthFirstTraverser.traverse_node_recursively,
+    "retention": SQSBackend.is_message_valid_based_on_retention_period,
+    "messages": Queue.messages,
+    "method_names": moto_responses.method_names_from_class,
 }
 _QUERY_SIGNATURE = inspect.signature(Table.query)
 _applied = False
@@ -368,6 +400,78 @@ def _index_updated(backend: DynamoDBBackend, table_name: str, key: dict[str, Any
         _index_item(table, item)
 
 
+# 5. Update expressions -----------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_update(expression: str) -> Node:
+    return _ORIGINAL["parse_update"].__func__(UpdateExpressionParser, expression)
+
+
+def _parse_update(cls: type, expression: str) -> Node:
+    if cls is not UpdateExpressionParser:  # a subclass parses in its own way
+        return _ORIGINAL["parse_update"].__func__(cls, expression)
+    return _parsed_update(expression)
+
+
+def _copy_tree(value: Any, memo: dict | None = None) -> Any:
+    """``copy.deepcopy`` for the validator: a whole parsed expression (the tree as parsed, holding no item
+    values) by way of its pickle; anything else (``list_append``'s copy of a value) by ``deepcopy`` as before."""
+    if isinstance(value, UpdateExpression) and value.parent is None and memo is None:
+        return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes, just made
+    return copy.deepcopy(value, memo)
+
+
+_NODE_TYPES: dict[type, tuple[type, ...]] = {}
+
+
+def _nodes_to_be_processed(self: DepthFirstTraverser) -> tuple[type, ...]:
+    kind = type(self)
+    if kind not in _NODE_TYPES:
+        _NODE_TYPES[kind] = _ORIGINAL["nodes_to_be_processed"](self)
+    return _NODE_TYPES[kind]
+
+
+_IS_NODE: dict[type, bool] = {}
+_PROCESSES: dict[tuple[type, type], bool] = {}
+
+
+def _traverse_node_recursively(self: DepthFirstTraverser, node: Any, child_id: int = -1) -> Any:
+    """moto's ``DepthFirstTraverser.traverse_node_recursively``, step for step, with its two ``isinstance``
+    questions answered once per class (no class here is registered as a virtual subclass)."""
+    kind = type(node)
+    if kind not in _IS_NODE:
+        _IS_NODE[kind] = isinstance(node, Node)
+    if _IS_NODE[kind]:
+        parent_node = node.parent
+        if node.children is not None:
+            for i, child_node in enumerate(node.children):
+                self.pre_processing_of_child(node, i)
+                self.traverse_node_recursively(child_node, i)
+        pair = (type(self), kind)
+        if pair not in _PROCESSES:
+            _PROCESSES[pair] = isinstance(node, self.nodes_to_be_processed())
+        if _PROCESSES[pair]:
+            node = self.process(node)
+            node.parent = parent_node
+            if parent_node:
+                parent_node.children[child_id] = node
+    return node
+
+
+# 6. SQS receiving ---------------------------------------------------------------------------------
+
+
+def _retained(self: SQSBackend, queue_name: str, message: Any) -> bool:
+    retention_seconds = int(self.get_queue(queue_name).message_retention_period)  # type: ignore[attr-defined]
+    return retention_seconds + message.sent_timestamp / 1000 > unix_time()
+
+
+def _visible_messages(self: Queue) -> list[Any]:
+    now = unix_time_millis()
+    return [message for message in self._messages if now > message.visible_at and now >= message.delayed_until]
+
+
 # Applying -----------------------------------------------------------------------------------------
 
 
@@ -385,6 +489,13 @@ def apply() -> None:
     Item.instances_tracked.clear()  # type: ignore[attr-defined]
     # moto imports ``parse`` from the module at each delivery, so replacing the module's attribute is enough.
     jsonpath_ng.ext.parse = functools.lru_cache(maxsize=256)(_ORIGINAL["jsonpath_parse"])
+    UpdateExpressionParser.make = classmethod(_parse_update)
+    validators.deepcopy = _copy_tree
+    DepthFirstTraverser.nodes_to_be_processed = _nodes_to_be_processed
+    DepthFirstTraverser.traverse_node_recursively = _traverse_node_recursively
+    SQSBackend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
+    Queue.messages = property(_visible_messages)  # type: ignore[method-assign,assignment]
+    moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(_ORIGINAL["method_names"])
     _applied = True
 
 
@@ -400,6 +511,13 @@ def remove() -> None:
     Table.all_items = _ORIGINAL["all_items"]  # type: ignore[method-assign]
     del Item.__new__  # back to BaseModel.__new__, which tracks
     jsonpath_ng.ext.parse = _ORIGINAL["jsonpath_parse"]
+    UpdateExpressionParser.make = _ORIGINAL["parse_update"]
+    validators.deepcopy = _ORIGINAL["validator_deepcopy"]
+    DepthFirstTraverser.nodes_to_be_processed = _ORIGINAL["nodes_to_be_processed"]
+    DepthFirstTraverser.traverse_node_recursively = _ORIGINAL["traverse_node_recursively"]
+    SQSBackend.is_message_valid_based_on_retention_period = _ORIGINAL["retention"]  # type: ignore[method-assign]
+    Queue.messages = _ORIGINAL["messages"]  # type: ignore[method-assign]
+    moto_responses.method_names_from_class = _ORIGINAL["method_names"]
     _applied = False
 
 
