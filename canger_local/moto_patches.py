@@ -1,7 +1,7 @@
 """Let moto's DynamoDB hold a programme's year: transactions cost their items, queries their partition.
 
 Applied by the local server when it embeds moto, and by the tests' in-process moto (``tests/conftest.py``);
-never in Lambda, never against a ``moto_server`` of its own process. Seven changes to moto 5.2.5:
+never in Lambda, never against a ``moto_server`` of its own process. Eight changes to moto 5.2.5:
 
 1. ``TransactWriteItems``. moto deep-copies every table a transaction touches, so that it can put the
    copy back if an item fails: the cost grows with the table, and moto's ``BaseModel`` tracker
@@ -44,11 +44,17 @@ never in Lambda, never against a ``moto_server`` of its own process. Seven chang
 6. SQS receiving. For every message it hands out, moto checks the queue's retention period by building all
    of the queue's attributes, three times, and each build counts the visible messages, reading the clock
    twice per message: receiving a batch costs (batch x queue length) clock reads, a sixth of the local
-   stack's CPU while the consumer has a backlog. Here the check reads the one attribute it needs, and the
-   visible messages are picked with one reading of the clock.
+   stack's CPU while the consumer has a backlog. Each send builds them too. Here the check reads the one
+   attribute it needs, and the visible, delayed and in-flight messages are counted with one reading of the
+   clock each.
 
 7. Dispatch. moto lists a response class's methods (``inspect.getmembers``) on every request to find the
    action; they are kept per class.
+
+8. Building an item. moto's item dict checks the 400 KB limit on every attribute it is given by adding up
+   the sizes of all the attributes already there: an item of n attributes costs n² size computations (a
+   stats counter item has hundreds). Here an item is built with a running total and the same check at each
+   attribute, so the same item, or the same ``ItemSizeTooLarge`` at the same attribute, in n.
 
 Locking: moto is not thread-safe (a query can iterate a partition while a put changes it, and a
 transaction's journal is only undone correctly if nobody writes in between), so the local server still
@@ -80,6 +86,7 @@ from moto.core.utils import unix_time, unix_time_millis
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
+    ItemSizeTooLarge,
     MockValidationException,
     MultipleTransactionsException,
     ResourceNotFoundException,
@@ -88,8 +95,9 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.parsing import validators
 from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Node, UpdateExpression
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
@@ -110,7 +118,10 @@ _ORIGINAL: dict[str, Any] = {
     "traverse_node_recursively": DepthFirstTraverser.traverse_node_recursively,
     "retention": SQSBackend.is_message_valid_based_on_retention_period,
     "messages": Queue.messages,
+    "delayed": Queue.approximate_number_of_messages_delayed,
+    "not_visible": Queue.approximate_number_of_messages_not_visible,
     "method_names": moto_responses.method_names_from_class,
+    "item_init": Item.__init__,
 }
 _QUERY_SIGNATURE = inspect.signature(Table.query)
 _applied = False
@@ -472,6 +483,35 @@ def _visible_messages(self: Queue) -> list[Any]:
     return [message for message in self._messages if now > message.visible_at and now >= message.delayed_until]
 
 
+def _delayed_count(self: Queue) -> int:
+    now = unix_time_millis()
+    return sum(1 for message in self._messages if now < message.delayed_until)
+
+
+def _not_visible_count(self: Queue) -> int:
+    now = unix_time_millis()
+    return sum(1 for message in self._messages if now <= message.visible_at)
+
+
+# 8. Building an item ------------------------------------------------------------------------------
+
+_ITEM_LIMIT = 405_000  # moto's LimitedSizeDict: between DynamoDB's documented 400 KB and the 409-410 KB seen
+
+
+def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    self.hash_key = hash_key
+    self.range_key = range_key
+    built = LimitedSizeDict()
+    size = 0
+    for key, value in attrs.items():
+        typed = DynamoType(value)
+        size += bytesize(key) + typed.size()
+        if size > _ITEM_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(built, key, typed)
+    self.attrs = built
+
+
 # Applying -----------------------------------------------------------------------------------------
 
 
@@ -495,7 +535,10 @@ def apply() -> None:
     DepthFirstTraverser.traverse_node_recursively = _traverse_node_recursively
     SQSBackend.is_message_valid_based_on_retention_period = _retained  # type: ignore[method-assign]
     Queue.messages = property(_visible_messages)  # type: ignore[method-assign,assignment]
+    Queue.approximate_number_of_messages_delayed = property(_delayed_count)  # type: ignore[method-assign,assignment]
+    Queue.approximate_number_of_messages_not_visible = property(_not_visible_count)  # type: ignore[method-assign,assignment]
     moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(_ORIGINAL["method_names"])
+    Item.__init__ = _item_init  # type: ignore[method-assign]
     _applied = True
 
 
@@ -517,7 +560,10 @@ def remove() -> None:
     DepthFirstTraverser.traverse_node_recursively = _ORIGINAL["traverse_node_recursively"]
     SQSBackend.is_message_valid_based_on_retention_period = _ORIGINAL["retention"]  # type: ignore[method-assign]
     Queue.messages = _ORIGINAL["messages"]  # type: ignore[method-assign]
+    Queue.approximate_number_of_messages_delayed = _ORIGINAL["delayed"]  # type: ignore[method-assign]
+    Queue.approximate_number_of_messages_not_visible = _ORIGINAL["not_visible"]  # type: ignore[method-assign]
     moto_responses.method_names_from_class = _ORIGINAL["method_names"]
+    Item.__init__ = _ORIGINAL["item_init"]  # type: ignore[method-assign]
     _applied = False
 
 

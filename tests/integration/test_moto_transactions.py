@@ -64,6 +64,9 @@ def row(pk: str, sk: str, **attrs: Any) -> dict[str, Any]:
     return {**key(pk, sk), **attrs}
 
 
+LOG = "SET #l = list_append(if_not_exists(#l, :empty), :more) ADD #c :one"
+LOG_NAMES: dict[str, Any] = {"ExpressionAttributeNames": {"#l": "log", "#c": "count"}}
+
 # Each step is a list of TransactItems; the state carries over from step to step.
 CORPUS: list[tuple[str, list[dict[str, Any]]]] = [
     (
@@ -94,6 +97,19 @@ CORPUS: list[tuple[str, list[dict[str, Any]]]] = [
             ),
             update({"id": s("one")}, "ADD n :five", {":five": n(5)}, table=SIMPLE),
         ],
+    ),
+    (
+        "success: one update expression for two items (the patch parses it once), list_append, names",
+        [
+            update(key("a", "1"), LOG, {":empty": {"L": []}, ":more": {"L": [s("x")]}, ":one": n(1)}, **LOG_NAMES),
+            update(
+                key("a", "2"), LOG, {":empty": {"L": []}, ":more": {"L": [s("y"), s("z")]}, ":one": n(2)}, **LOG_NAMES
+            ),
+        ],
+    ),
+    (
+        "success: the same expression again, now that the list is there",
+        [update(key("a", "1"), LOG, {":empty": {"L": []}, ":more": {"L": [s("w")]}, ":one": n(3)}, **LOG_NAMES)],
     ),
     (
         "a put's condition fails: reasons in item order, None for the others, nothing written",
@@ -347,7 +363,7 @@ def test_the_corpus_covers_every_kind_of_answer():
     assert codes == {"TransactionCanceledException", "ValidationException"}
     assert {"None", "ConditionalCheckFailed", "ResourceNotFoundException"} <= reasons
     assert any("Item" in r for a in answers if a[0] == "error" and a[2] for r in a[2])
-    assert sum(a[0] == "ok" for a in answers) == 4
+    assert sum(a[0] == "ok" for a in answers) == 6
 
 
 def test_a_second_operation_in_a_later_item_undoes_the_items_before_it():
