@@ -1,7 +1,7 @@
 """Let moto's DynamoDB hold a programme's year: transactions cost their items, queries their partition.
 
 Applied by the local server when it embeds moto, and by the tests' in-process moto (``tests/conftest.py``);
-never in Lambda, never against a ``moto_server`` of its own process. Eight changes to moto 5.2.5:
+never in Lambda, never against a ``moto_server`` of its own process. Nine changes to moto 5.2.5:
 
 1. ``TransactWriteItems``. moto deep-copies every table a transaction touches, so that it can put the
    copy back if an item fails: the cost grows with the table, and moto's ``BaseModel`` tracker
@@ -56,6 +56,11 @@ never in Lambda, never against a ``moto_server`` of its own process. Eight chang
    stats counter item has hundreds). Here an item is built with a running total and the same check at each
    attribute, so the same item, or the same ``ItemSizeTooLarge`` at the same attribute, in n.
 
+9. Condition expressions. moto lexes and parses a condition for every item that has one, twice in a
+   transaction (once to validate the request, once to run it): ``attribute_not_exists(pk)`` thousands of
+   times. Here the parsed condition is kept per (expression, names, values); moto's condition objects are
+   only read once built. Names or values that are not plain JSON (bytes) are parsed as before.
+
 Locking: moto is not thread-safe (a query can iterate a partition while a put changes it, and a
 transaction's journal is only undone correctly if nobody writes in between), so the local server still
 serializes its DynamoDB calls with ``canger_local.moto_guard``; under it a transaction is atomic.
@@ -72,6 +77,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import json
 import pickle
 import threading
 from collections import defaultdict
@@ -83,7 +89,7 @@ from typing import Any
 import jsonpath_ng.ext
 from moto.core import responses as moto_responses
 from moto.core.utils import unix_time, unix_time_millis
-from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.comparisons import ConditionExpressionParser, get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     ItemSizeTooLarge,
@@ -122,6 +128,7 @@ _ORIGINAL: dict[str, Any] = {
     "not_visible": Queue.approximate_number_of_messages_not_visible,
     "method_names": moto_responses.method_names_from_class,
     "item_init": Item.__init__,
+    "condition_parse": ConditionExpressionParser.parse,
 }
 _QUERY_SIGNATURE = inspect.signature(Table.query)
 _applied = False
@@ -512,6 +519,28 @@ def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, a
     self.attrs = built
 
 
+# 9. Condition expressions -------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed_condition(expression: str | None, names: str, values: str) -> tuple[Any, tuple, tuple]:
+    parser = ConditionExpressionParser(expression, json.loads(names), json.loads(values))
+    op = _ORIGINAL["condition_parse"](parser)
+    return op, tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
+
+
+def _parse_condition(self: ConditionExpressionParser) -> Any:
+    try:
+        names = json.dumps(self.expression_attribute_names, sort_keys=True)
+        values = json.dumps(self.expression_attribute_values, sort_keys=True)
+    except TypeError:
+        return _ORIGINAL["condition_parse"](self)
+    op, names_found, values_found = _parsed_condition(self.condition_expression, names, values)
+    self.expr_attr_names_found.extend(names_found)
+    self.expr_attr_values_found.extend(values_found)
+    return op
+
+
 # Applying -----------------------------------------------------------------------------------------
 
 
@@ -539,6 +568,7 @@ def apply() -> None:
     Queue.approximate_number_of_messages_not_visible = property(_not_visible_count)  # type: ignore[method-assign,assignment]
     moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(_ORIGINAL["method_names"])
     Item.__init__ = _item_init  # type: ignore[method-assign]
+    ConditionExpressionParser.parse = _parse_condition  # type: ignore[method-assign]
     _applied = True
 
 
@@ -564,6 +594,7 @@ def remove() -> None:
     Queue.approximate_number_of_messages_not_visible = _ORIGINAL["not_visible"]  # type: ignore[method-assign]
     moto_responses.method_names_from_class = _ORIGINAL["method_names"]
     Item.__init__ = _ORIGINAL["item_init"]  # type: ignore[method-assign]
+    ConditionExpressionParser.parse = _ORIGINAL["condition_parse"]  # type: ignore[method-assign]
     _applied = False
 
 

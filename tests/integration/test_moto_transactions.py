@@ -108,6 +108,13 @@ CORPUS: list[tuple[str, list[dict[str, Any]]]] = [
         ],
     ),
     (
+        "one condition text with two values (the patch parses each pair once): the second item fails",
+        [
+            check(key("b", "1"), "gsi_pk = :c", ExpressionAttributeValues={":c": s("blue")}),
+            check(key("b", "1"), "gsi_pk = :c", ExpressionAttributeValues={":c": s("red")}),
+        ],
+    ),
+    (
         "success: the same expression again, now that the list is there",
         [update(key("a", "1"), LOG, {":empty": {"L": []}, ":more": {"L": [s("w")]}, ":one": n(3)}, **LOG_NAMES)],
     ),
