@@ -182,27 +182,28 @@ def apply(events: Sequence[Counted]) -> Outcome:
     return outcome
 
 
-def _counts(item: dict[str, Any]) -> dict[str, int]:
+def counts(item: dict[str, Any]) -> dict[str, int]:
+    """An item's counters, without its keys and bookkeeping."""
     return {k: int(v) for k, v in item.items() if k not in _BOOKKEEPING}
 
 
 def read(year: int, scope: str) -> dict[str, int]:
     item = dynamo.get_item(get_settings().stats_table, figures_key(year, scope)) or {}
-    return _counts(item)
+    return counts(item)
 
 
 def read_with_pairings(year: int, scope: str) -> tuple[dict[str, int], dict[str, int]]:
     """A scope's counters for ``year`` and its pairings (every year): one BatchGetItem of two keys."""
     table = get_settings().stats_table
     items = dynamo.batch_get(table, [figures_key(year, scope), key_of(Pairings(scope))])
-    found = {item["pk"]: _counts(item) for item in items}
+    found = {item["pk"]: counts(item) for item in items}
     return found.get(f"FIGURES#{year}", {}), found.get(PAIRINGS, {})
 
 
 def read_year(year: int) -> dict[str, dict[str, int]]:
     """Every scope's counters for ``year``: ``{scope: {counter: n}}`` (one Query)."""
     items = dynamo.partition_items(get_settings().stats_table, f"FIGURES#{year}")
-    return {i["sk"]: _counts(i) for i in items}
+    return {i["sk"]: counts(i) for i in items}
 
 
 def _partition(pk: str) -> list[dict[str, Any]]:
@@ -224,16 +225,11 @@ def _partition(pk: str) -> list[dict[str, Any]]:
 
 def read_pairings() -> dict[str, dict[str, int]]:
     """Every scope's pairings: ``{scope: {"joined_2025": n, ...}}`` (one Query)."""
-    return {i["sk"]: _counts(i) for i in _partition(PAIRINGS)}
+    return {i["sk"]: counts(i) for i in _partition(PAIRINGS)}
 
 
 def unit_year_key(year: int, member_unit_id: str) -> dict[str, str]:
     return key_of(UnitYear(year, member_unit_id))
-
-
-def counts(item: dict[str, Any]) -> dict[str, int]:
-    """An item's counters, without its keys and bookkeeping."""
-    return _counts(item)
 
 
 @dataclass(frozen=True)
@@ -261,4 +257,4 @@ def read_units(year: int) -> tuple[dict[str, UnitEntry], dict[str, dict[str, int
         )
         for i in _partition(UNITS)
     }
-    return registry, {i["sk"]: _counts(i) for i in _partition(f"UNITS#{year}")}
+    return registry, {i["sk"]: counts(i) for i in _partition(f"UNITS#{year}")}
